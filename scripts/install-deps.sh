@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what ioguard needs to build, run and test on Debian 12, as root. Idempotent: packages
+# already present are not fetched again. Prints one line per step.
+set -euo pipefail
+
+need=(clang llvm libbpf-dev libbpf1 bpftool maven e2fsprogs xfsprogs util-linux fio)
+if [[ "${1:-}" == "--test" ]]; then
+  need+=(prometheus)
+fi
+
+missing=()
+for p in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "ioguard: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "ioguard: Debian packages present"
+fi
+
+# The JDK: Temurin 25 (Java 22+ for the Foreign Function & Memory API). Debian 12 ships only 17.
+if [[ -z "$("$(dirname "$0")/find-jdk.sh" 2>/dev/null)" ]]; then
+  echo "ioguard: no JDK 22+ found; install Temurin 25 (https://adoptium.net) under /usr/lib/jvm" >&2
+  exit 1
+fi
