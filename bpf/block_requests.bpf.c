@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Request-stage block IO: issue -> completion latency and completed operations per device and
+ * direction, aggregated in the kernel. Completions are counted where the kernel accounts them
+ * for /proc/diskstats (block_io_done, 6.5+; block_rq_complete before), with the same filter,
+ * so that the counts equal diskstats.
+ */
+#include "kernel_types.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "core_fixes.bpf.h"
+#include "histogram.bpf.h"
+#include "block_requests.h"
+
+#define MAX_INFLIGHT 10240
+#define MAX_DEVICE_KEYS 1024
+
+#define REQ_OP_MASK 0xff
+#define REQ_OP_DISCARD 3
+
+struct inflight {
+	__u64 issue_ns;
+	__u64 bytes;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_INFLIGHT);
+	__type(key, __u64); /* struct request * */
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_DEVICE_KEYS);
+	__type(key, struct rq_key);
+	__type(value, struct rq_stats);
+} rq_stats SEC(".maps");
+
+/*
+ * An all-zero value to create stats entries from: too large for the 512-byte BPF stack, and kept
+ * out of .rodata so that .rodata holds only the configuration user space sets.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rq_stats);
+} zero_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RQ_SELF_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} self_stats SEC(".maps");
+
+static __always_inline void self_count(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&self_stats, &which);
+
+	if (v)
+		*v += 1; /* per-CPU: no atomic needed */
+}
+
+static __always_inline __u32 direction_of(struct request *rq)
+{
+	__u32 op = BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK;
+
+	/* op_stat_group(): discard, then odd ops write, everything else read */
+	if (op == REQ_OP_DISCARD)
+		return IO_DIR_DISCARD;
+	return (op & 1) ? IO_DIR_WRITE : IO_DIR_READ;
+}
+
+static __always_inline int on_issue(struct request *rq)
+{
+	struct inflight start = {
+		.issue_ns = bpf_ktime_get_ns(),
+		.bytes = BPF_CORE_READ(rq, __data_len),
+	};
+	__u64 key = (__u64)rq;
+
+	/* A requeued request is issued again: the latest issue wins. */
+	if (bpf_map_update_elem(&inflight, &key, &start, BPF_ANY))
+		self_count(RQ_SELF_INFLIGHT_FULL);
+	return 0;
+}
+
+static __always_inline struct rq_stats *stats_for(struct rq_key *key)
+{
+	struct rq_stats *stats = bpf_map_lookup_elem(&rq_stats, key);
+	__u32 index = 0;
+	struct rq_stats *zero;
+
+	if (stats)
+		return stats;
+	zero = bpf_map_lookup_elem(&zero_stats, &index);
+	if (!zero)
+		return 0;
+	bpf_map_update_elem(&rq_stats, key, zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&rq_stats, key);
+}
+
+static __always_inline int on_done(struct request *rq)
+{
+	__u32 flags = BPF_CORE_READ(rq, rq_flags);
+	__u64 key = (__u64)rq;
+	struct inflight *start;
+	struct rq_stats *stats;
+	struct rq_key sk;
+
+	/* Not accounted by the kernel (passthrough, the flush machinery's own flush_rq). */
+	if (!(flags & rqf_io_stat()))
+		goto forget;
+
+	sk.disk = disk_dev(rq);
+	sk.part = part_dev(rq, sk.disk);
+	sk.direction = direction_of(rq);
+	stats = stats_for(&sk);
+	if (!stats) {
+		self_count(RQ_SELF_STATS_FULL);
+		goto forget;
+	}
+	start = bpf_map_lookup_elem(&inflight, &key);
+
+	/*
+	 * The data phase of a flush sequence ended: diskstats counts its sectors now and the request
+	 * once the sequence completes (RQF_FLUSH_SEQ cleared), so do the same and keep the entry.
+	 */
+	if (flags & rqf_flush_seq()) {
+		if (start) {
+			__sync_fetch_and_add(&stats->bytes, start->bytes);
+			start->bytes = 0;
+		}
+		return 0;
+	}
+
+	__sync_fetch_and_add(&stats->ops, 1);
+	if (!start) {
+		self_count(RQ_SELF_NO_ISSUE);
+		return 0;
+	}
+	__sync_fetch_and_add(&stats->bytes, start->bytes);
+	hist_record(&stats->service, hist_duration_units(bpf_ktime_get_ns() - start->issue_ns));
+forget:
+	bpf_map_delete_elem(&inflight, &key);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_issue")
+int BPF_PROG(block_rq_issue)
+{
+	return on_issue(rq_tp_request(ctx));
+}
+
+/* 6.5+: fires exactly where diskstats accounts a completed request. */
+SEC("tp_btf/block_io_done")
+int BPF_PROG(block_io_done, struct request *rq)
+{
+	return on_done(rq);
+}
+
+/* Before 6.5: the last (possibly partial) completion of a request finishes it. */
+SEC("tp_btf/block_rq_complete")
+int BPF_PROG(block_rq_complete, struct request *rq, int error, unsigned int nr_bytes)
+{
+	if (nr_bytes < BPF_CORE_READ(rq, __data_len))
+		return 0;
+	return on_done(rq);
+}
+
+char LICENSE[] SEC("license") = "GPL";

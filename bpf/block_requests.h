@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Request-stage block IO statistics, shared with the exporter (mirrored by RequestStatsLayout.java). */
+#ifndef IOGUARD_BLOCK_REQUESTS_H
+#define IOGUARD_BLOCK_REQUESTS_H
+
+#include "histogram.h"
+
+/* The groups /proc/diskstats counts in (op_stat_group() in the kernel). */
+enum io_direction {
+	IO_DIR_READ = 0,
+	IO_DIR_WRITE = 1,
+	IO_DIR_DISCARD = 2,
+};
+
+struct rq_key {
+	__u32 disk;      /* whole disk, kernel dev_t (major << 20 | minor) */
+	__u32 part;      /* partition accounted to; equals disk for unpartitioned IO */
+	__u32 direction; /* enum io_direction */
+};
+
+struct rq_stats {
+	__u64 ops;          /* completed requests, as /proc/diskstats counts them */
+	__u64 bytes;        /* bytes of those requests, as issued */
+	struct hist service; /* issue -> completion, in 2^-30 s (hist_duration_units) */
+};
+
+/* Indexes of the self_stats array: things the programs could not account. */
+enum rq_self_stat {
+	RQ_SELF_NO_ISSUE = 0,     /* completed without a recorded issue (started before attach) */
+	RQ_SELF_INFLIGHT_FULL = 1, /* issue not recorded: in-flight map full */
+	RQ_SELF_STATS_FULL = 2,    /* completion not recorded: stats map full */
+	RQ_SELF_MAX = 3,
+};
+
+#endif

@@ -1,0 +1,111 @@
+package dev.ioguard.exporter.cli;
+
+import java.util.List;
+
+/**
+ * The command line, parsed and validated. Flags follow Prometheus exporters:
+ * {@code --name=value} or {@code --name value}. Immutable.
+ */
+public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize,
+        String nodeName) {
+    public static final String DEFAULT_LISTEN = ":9477";
+    public static final int DEFAULT_EVENT_QUEUE = 4096;
+
+    public enum Mode { RUN, HELP, VERSION }
+
+    /** Parses {@code args}; {@link UsageException} carries a message meant for the user. */
+    public static Options parse(List<String> args, java.util.Map<String, String> env) {
+        Mode mode = Mode.RUN;
+        ListenAddress listen = ListenAddress.parse(DEFAULT_LISTEN);
+        int queue = DEFAULT_EVENT_QUEUE;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            switch (name) {
+                case "-h", "--help" -> mode = Mode.HELP;
+                case "--version" -> mode = mode == Mode.HELP ? mode : Mode.VERSION;
+                case "--web.listen-address" -> {
+                    if (value == null) {
+                        value = next(args, ++i, name);
+                    }
+                    try {
+                        listen = ListenAddress.parse(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
+                case "--events.queue-size" -> {
+                    if (value == null) {
+                        value = next(args, ++i, name);
+                    }
+                    queue = positiveInt(name, value);
+                }
+                default -> throw new UsageException("unknown flag '" + arg + "'");
+            }
+        }
+        String node = env.getOrDefault("K8S_NODE_NAME", "");
+        if (node.isBlank()) {
+            node = hostName();
+        }
+        return new Options(mode, listen, queue, node);
+    }
+
+    private static String next(List<String> args, int i, String name) {
+        if (i >= args.size()) {
+            throw new UsageException("flag " + name + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int positiveInt(String name, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw new UsageException(name + " must be at least 1, got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname"))
+                    .strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    public static String usage() {
+        return """
+                usage: ioguard [<flags>]
+
+                eBPF-backed kernel IO observability exporter: block IO latency and operations,
+                filesystem errors, as Prometheus metrics and JSON event lines on stdout.
+
+                Flags:
+                  -h, --help                  Show this help and exit.
+                      --version               Show the version and exit.
+                      --web.listen-address=":9477"
+                                              Address on which to expose /metrics and /healthz
+                                              (host:port; ":9477" listens on every interface).
+                      --events.queue-size=4096
+                                              Events buffered per sink before new ones are
+                                              dropped (and counted in ioguard_events_dropped_total).
+
+                Environment:
+                  K8S_NODE_NAME               Node name put on events (default: the host name).
+
+                Needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE, on a kernel with BTF
+                (/sys/kernel/btf/vmlinux, Linux 5.8 or later).
+                """;
+    }
+}

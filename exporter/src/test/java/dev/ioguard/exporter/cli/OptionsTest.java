@@ -1,0 +1,54 @@
+package dev.ioguard.exporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+    private static Options parse(String... args) {
+        return Options.parse(List.of(args), Map.of("K8S_NODE_NAME", "node-a"));
+    }
+
+    @Test
+    void defaultsListenOnEveryInterfaceAtTheDocumentedPort() {
+        Options o = parse();
+        assertEquals(Options.Mode.RUN, o.mode());
+        assertEquals(new ListenAddress("", 9477), o.listenAddress());
+        assertEquals("node-a", o.nodeName());
+    }
+
+    @Test
+    void acceptsBothFlagForms() {
+        assertEquals(new ListenAddress("127.0.0.1", 9100),
+                parse("--web.listen-address=127.0.0.1:9100").listenAddress());
+        assertEquals(new ListenAddress("::1", 9100),
+                parse("--web.listen-address", "[::1]:9100").listenAddress());
+        assertEquals(10, parse("--events.queue-size=10").eventQueueSize());
+    }
+
+    @Test
+    void helpWinsOverVersion() {
+        assertEquals(Options.Mode.HELP, parse("--version", "--help").mode());
+        assertEquals(Options.Mode.VERSION, parse("--version").mode());
+    }
+
+    @Test
+    void badInputIsAUsageErrorThatSaysWhatIsWrong() {
+        assertTrue(assertThrows(UsageException.class, () -> parse("--bogus")).getMessage()
+                .contains("--bogus"));
+        assertTrue(assertThrows(UsageException.class,
+                () -> parse("--web.listen-address=9477")).getMessage().contains("host:port"));
+        assertTrue(assertThrows(UsageException.class,
+                () -> parse("--web.listen-address=:99999")).getMessage().contains("0..65535"));
+        assertTrue(assertThrows(UsageException.class,
+                () -> parse("--web.listen-address=:http")).getMessage().contains("not a number"));
+        assertTrue(assertThrows(UsageException.class,
+                () -> parse("--web.listen-address")).getMessage().contains("needs a value"));
+        assertTrue(assertThrows(UsageException.class,
+                () -> parse("--events.queue-size=0")).getMessage().contains("at least 1"));
+    }
+}

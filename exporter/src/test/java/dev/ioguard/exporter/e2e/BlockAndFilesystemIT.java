@@ -1,0 +1,116 @@
+package dev.ioguard.exporter.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ioguard.exporter.testsupport.Command;
+import dev.ioguard.exporter.testsupport.DiskStats;
+import dev.ioguard.exporter.testsupport.ExporterProcess;
+import dev.ioguard.exporter.testsupport.KernelAssumptions;
+import dev.ioguard.exporter.testsupport.LoopDevice;
+import dev.ioguard.exporter.testsupport.Mount;
+import dev.ioguard.exporter.testsupport.PrometheusText;
+import dev.ioguard.exporter.testsupport.Root;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exporter as a process on a real kernel: block operations it reports for a loop device equal
+ * the kernel's own /proc/diskstats, per direction; an ext4 error becomes a JSON event line naming
+ * the device within a second.
+ */
+class BlockAndFilesystemIT {
+    private static final String OPS = "system_disk_operations_total";
+
+    @Test
+    void operationsEqualDiskstatsAndAnExt4ErrorIsAnEventWithinOneSecond() throws Exception {
+        Root.require();
+        KernelAssumptions.require(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")),
+                "kernel has no BTF (/sys/kernel/btf/vmlinux)");
+        KernelAssumptions.requireProgram("mkfs.ext4");
+        try (LoopDevice loop = LoopDevice.create(64, false)) {
+            // No lazy init: no background writes while the test compares counters.
+            loop.mkfs("ext4", "-E", "lazy_itable_init=0,lazy_journal_init=0");
+            try (Mount mount = loop.mount("errors=remount-ro");
+                    ExporterProcess exporter = ExporterProcess.start()) {
+                exporter.awaitReady(Duration.ofSeconds(30));
+                String health = exporter.get("/healthz").body();
+                assertTrue(health.startsWith("ok"), health);
+                assertTrue(health.contains("live tp_btf/block_rq_issue"), health);
+                assertTrue(health.contains("live tp_btf/ext4_error"), health);
+
+                Quiet before = quiesce(exporter, loop.name());
+                Path file = mount.mountPoint().resolve("data");
+                Command.run("dd", "if=/dev/zero", "of=" + file, "bs=64k", "count=160",
+                        "oflag=direct", "conv=fsync", "status=none");
+                Command.run("dd", "if=" + file, "of=/dev/null", "bs=16k", "count=400",
+                        "iflag=direct", "status=none");
+                Command.run("sync", "-f", file.toString());
+                Quiet after = quiesce(exporter, loop.name());
+
+                DiskStats kernel = after.disk().minus(before.disk());
+                assertTrue(kernel.readsCompleted() >= 400 && kernel.writesCompleted() >= 160,
+                        "the IO reached the device: " + kernel);
+                assertEquals(kernel.readsCompleted(),
+                        after.ops("read") - before.ops("read"), "reads");
+                assertEquals(kernel.writesCompleted(),
+                        after.ops("write") - before.ops("write"), "writes");
+                assertEquals(kernel.sectorsRead() * 512,
+                        after.bytes("read") - before.bytes("read"), "bytes read");
+                assertEquals(kernel.sectorsWritten() * 512,
+                        after.bytes("write") - before.bytes("write"), "bytes written");
+                // Every request counted was timed: the service histogram counts what ops counts.
+                assertEquals(after.ops("write"), after.serviceCount("write"));
+
+                Files.writeString(Path.of("/sys/fs/ext4", loop.name(), "trigger_fs_error"), "1");
+                long triggered = System.nanoTime();
+                String line = exporter.nextStdoutLine(Duration.ofSeconds(1));
+                long delayMs = (System.nanoTime() - triggered) / 1_000_000;
+                assertNotNull(line, "no event line within 1 s; stderr: " + exporter.stderr());
+                assertTrue(line.contains("\"event\":\"filesystem.error\""), line);
+                assertTrue(line.contains("\"device\":\"" + loop.name() + "\""), line);
+                assertTrue(line.contains("\"dev\":\"" + loop.devNumber() + "\""), line);
+                assertTrue(line.matches(".*\"function\":\"[a-z_0-9]+\".*\"line\":[1-9][0-9]*.*"), line);
+                System.out.println("ext4 error -> JSON line: " + delayMs + " ms");
+                String metrics = exporter.get("/metrics").body();
+                assertEquals(1, PrometheusText.counter(metrics, "ioguard_filesystem_errors_total",
+                        Map.of("system_device", loop.name(), "system_filesystem_type", "ext4")));
+            }
+        }
+    }
+
+    /** Counters read at a moment when the device is idle: diskstats unchanged around the scrape. */
+    private record Quiet(DiskStats disk, String metrics, String device) {
+        long ops(String direction) {
+            return PrometheusText.counter(metrics, OPS,
+                    Map.of("system_device", device, "disk_io_direction", direction));
+        }
+
+        long bytes(String direction) {
+            return PrometheusText.counter(metrics, "system_disk_io_bytes_total",
+                    Map.of("system_device", device, "disk_io_direction", direction));
+        }
+
+        long serviceCount(String direction) {
+            return PrometheusText.counter(metrics, "ioguard_disk_service_duration_seconds_count",
+                    Map.of("system_device", device, "disk_io_direction", direction));
+        }
+    }
+
+    private static Quiet quiesce(ExporterProcess exporter, String device) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            DiskStats first = DiskStats.of(device);
+            String metrics = exporter.get("/metrics").body();
+            Thread.sleep(100);
+            DiskStats second = DiskStats.of(device);
+            if (first.equals(second) && second.inFlight() == 0) {
+                return new Quiet(second, metrics, device);
+            }
+        }
+        throw new AssertionError(device + " never became idle");
+    }
+}

@@ -1,0 +1,124 @@
+package dev.ioguard.exporter.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ioguard.exporter.devices.BlockDevice;
+import dev.ioguard.exporter.histogram.Histogram;
+import dev.ioguard.exporter.histogram.LogLinearBuckets;
+import dev.ioguard.exporter.snapshot.Direction;
+import dev.ioguard.exporter.snapshot.DiskIo;
+import dev.ioguard.exporter.snapshot.FilesystemErrors;
+import dev.ioguard.exporter.snapshot.NodeSnapshot;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KernelMetricsTest {
+    /** Kernel duration units: 2^-30 s. */
+    private static long units(double seconds) {
+        return Math.round(Math.scalb(seconds, 30));
+    }
+
+    private static Histogram durations(double... seconds) {
+        long[] slots = new long[LogLinearBuckets.SLOTS];
+        long sum = 0;
+        for (double s : seconds) {
+            long u = units(s);
+            slots[LogLinearBuckets.slotOf(u)]++;
+            sum += u;
+        }
+        return Histogram.of(slots, sum);
+    }
+
+    private static final NodeSnapshot SNAPSHOT = new NodeSnapshot(List.of(
+            new DiskIo(new BlockDevice(7, 3, "loop3"), Direction.WRITE, 4, 16384,
+                    durations(0.0005, 0.001, 0.25, 0.25)),
+            new DiskIo(new BlockDevice(7, 3, "loop3"), Direction.READ, 1, 4096, durations(0.002))),
+            List.of(new FilesystemErrors(new BlockDevice(7, 3, "loop3"), "ext4", 2)));
+
+    private static String text() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, new KernelMetrics(() -> SNAPSHOT).collect());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void countersUseTheContractNames() throws IOException {
+        String text = text();
+        assertTrue(text.contains(
+                "system_disk_operations_total{disk_io_direction=\"write\",system_device=\"loop3\"} 4.0"),
+                text);
+        assertTrue(text.contains(
+                "system_disk_io_bytes_total{disk_io_direction=\"read\",system_device=\"loop3\"} 4096.0"),
+                text);
+        assertTrue(text.contains(
+                "ioguard_filesystem_errors_total{system_device=\"loop3\",system_filesystem_type=\"ext4\"} 2.0"),
+                text);
+    }
+
+    @Test
+    void textScrapeHasClassicPowerOfTwoBucketsConsistentWithCountAndSum() throws IOException {
+        String text = text();
+        String labels = "disk_io_direction=\"write\",system_device=\"loop3\"";
+        // 0.5 ms and 1 ms are <= 2^-9 s (1.95 ms); 0.25 s twice is <= 2^-2 s exactly (upper-inclusive).
+        assertTrue(text.contains("ioguard_disk_service_duration_seconds_bucket{" + labels
+                + ",le=\"0.001953125\"} 2"), text);
+        assertTrue(text.contains("ioguard_disk_service_duration_seconds_bucket{" + labels
+                + ",le=\"0.125\"} 2"), text);
+        assertTrue(text.contains("ioguard_disk_service_duration_seconds_bucket{" + labels
+                + ",le=\"0.25\"} 4"), text);
+        assertTrue(text.contains("ioguard_disk_service_duration_seconds_bucket{" + labels
+                + ",le=\"+Inf\"} 4"), text);
+        assertTrue(text.contains("ioguard_disk_service_duration_seconds_count{" + labels + "} 4"), text);
+        double sum = Double.parseDouble(text.replaceAll("(?s).*ioguard_disk_service_duration_seconds_sum\\{"
+                + java.util.regex.Pattern.quote(labels) + "\\} ([0-9.eE-]+).*", "$1"));
+        assertEquals(0.5015, sum, 1e-9);
+    }
+
+    @Test
+    void protobufScrapeCarriesNativeBucketsWithTheSameCountAndSum() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusProtobufWriter().write(out, new KernelMetrics(() -> SNAPSHOT).collect());
+        List<Metrics.MetricFamily> families = new ArrayList<>();
+        ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
+        Metrics.MetricFamily f;
+        while ((f = Metrics.MetricFamily.parseDelimitedFrom(in)) != null) {
+            families.add(f);
+        }
+        Metrics.MetricFamily service = families.stream()
+                .filter(m -> m.getName().equals("ioguard_disk_service_duration_seconds"))
+                .findFirst().orElseThrow();
+        Metrics.Histogram h = service.getMetricList().stream()
+                .filter(m -> m.getLabelList().stream().anyMatch(
+                        l -> l.getName().equals("disk_io_direction") && l.getValue().equals("write")))
+                .findFirst().orElseThrow().getHistogram();
+        assertEquals(3, h.getSchema());
+        long nativeCount = h.getZeroCount();
+        long running = 0;
+        int index = 0;
+        List<Integer> indexes = new ArrayList<>();
+        for (int s = 0; s < h.getPositiveSpanCount(); s++) {
+            index += h.getPositiveSpan(s).getOffset();
+            for (int i = 0; i < h.getPositiveSpan(s).getLength(); i++) {
+                indexes.add(index++);
+            }
+        }
+        for (long delta : h.getPositiveDeltaList()) {
+            running += delta;
+            nativeCount += running;
+        }
+        assertEquals(h.getSampleCount(), nativeCount);
+        assertEquals(4, h.getSampleCount());
+        assertEquals(0.5015, h.getSampleSum(), 1e-9);
+        // 0.25 s = 2^-2 s closes native bucket index 8 * -2 = -16 (schema 3: (2^((i-1)/8), 2^(i/8)]).
+        assertTrue(indexes.contains(-16), indexes.toString());
+    }
+}
