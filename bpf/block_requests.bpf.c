@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Request-stage block IO: issue -> completion latency and completed operations per device and
- * direction, aggregated in the kernel. Completions are counted where the kernel accounts them
- * for /proc/diskstats (block_io_done, 6.5+; block_rq_complete before), with the same filter,
- * so that the counts equal diskstats.
+ * Request-stage block IO per device and direction, aggregated in the kernel: scheduler queue time
+ * (insert -> issue), service time (issue -> completion), size, and the disk's queue depth at each
+ * issue. Completions are counted where the kernel accounts them for /proc/diskstats
+ * (block_io_done, 6.5+; the last block_rq_complete before), with the same filter, so that the
+ * counts equal diskstats.
  */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
@@ -18,24 +19,29 @@
 #define REQ_OP_MASK 0xff
 #define REQ_OP_DISCARD 3
 
-struct inflight {
-	__u64 issue_ns;
-	__u64 bytes;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_INFLIGHT);
 	__type(key, __u64); /* struct request * */
-	__type(value, struct inflight);
+	__type(value, struct rq_inflight);
 } inflight SEC(".maps");
 
+/* Allocated per device on first use: a key holds four histograms (~10 KiB). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_DEVICE_KEYS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct rq_key);
 	__type(value, struct rq_stats);
 } rq_stats SEC(".maps");
+
+/* Requests issued and not completed, per whole disk (the kernel's /sys/block/<dev>/inflight). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_DEVICE_KEYS);
+	__type(key, __u32);
+	__type(value, __s64);
+} disk_inflight SEC(".maps");
 
 /*
  * An all-zero value to create stats entries from: too large for the 512-byte BPF stack, and kept
@@ -73,17 +79,53 @@ static __always_inline __u32 direction_of(struct request *rq)
 	return (op & 1) ? IO_DIR_WRITE : IO_DIR_READ;
 }
 
-static __always_inline int on_issue(struct request *rq)
+/* Adds delta to the disk's in-flight count and returns the new value. */
+static __always_inline __s64 disk_inflight_add(__u32 disk, __s64 delta)
 {
-	struct inflight start = {
-		.issue_ns = bpf_ktime_get_ns(),
-		.bytes = BPF_CORE_READ(rq, __data_len),
-	};
+	__s64 *n = bpf_map_lookup_elem(&disk_inflight, &disk);
+	__s64 zero = 0;
+
+	if (!n) {
+		bpf_map_update_elem(&disk_inflight, &disk, &zero, BPF_NOEXIST);
+		n = bpf_map_lookup_elem(&disk_inflight, &disk);
+		if (!n)
+			return 0;
+	}
+	return __sync_add_and_fetch(n, delta);
+}
+
+static __always_inline int on_insert(struct request *rq)
+{
+	struct rq_inflight entry = { .insert_ns = bpf_ktime_get_ns() };
 	__u64 key = (__u64)rq;
 
-	/* A requeued request is issued again: the latest issue wins. */
-	if (bpf_map_update_elem(&inflight, &key, &start, BPF_ANY))
+	if (bpf_map_update_elem(&inflight, &key, &entry, BPF_ANY))
 		self_count(RQ_SELF_INFLIGHT_FULL);
+	return 0;
+}
+
+static __always_inline int on_issue(struct request *rq)
+{
+	__u64 now = bpf_ktime_get_ns(), key = (__u64)rq;
+	struct rq_inflight *entry = bpf_map_lookup_elem(&inflight, &key);
+	struct rq_inflight fresh = {};
+
+	if (!entry) {
+		entry = &fresh; /* issued without passing a scheduler queue */
+	} else if (entry->issue_ns) {
+		/* requeued and issued again: still one request in flight */
+		entry->issue_ns = now;
+		return 0;
+	}
+	entry->issue_ns = now;
+	entry->queue_ns = entry->insert_ns ? now - entry->insert_ns : 0;
+	entry->bytes = BPF_CORE_READ(rq, __data_len);
+	entry->disk = disk_dev(rq);
+	entry->depth = disk_inflight_add(entry->disk, 1);
+	if (entry == &fresh && bpf_map_update_elem(&inflight, &key, &fresh, BPF_ANY)) {
+		disk_inflight_add(fresh.disk, -1);
+		self_count(RQ_SELF_INFLIGHT_FULL);
+	}
 	return 0;
 }
 
@@ -102,50 +144,67 @@ static __always_inline struct rq_stats *stats_for(struct rq_key *key)
 	return bpf_map_lookup_elem(&rq_stats, key);
 }
 
+static __always_inline void forget(__u64 key, struct rq_inflight *entry)
+{
+	if (entry && entry->issue_ns)
+		disk_inflight_add(entry->disk, -1);
+	bpf_map_delete_elem(&inflight, &key);
+}
+
 static __always_inline int on_done(struct request *rq)
 {
 	__u32 flags = BPF_CORE_READ(rq, rq_flags);
 	__u64 key = (__u64)rq;
-	struct inflight *start;
+	struct rq_inflight *entry = bpf_map_lookup_elem(&inflight, &key);
 	struct rq_stats *stats;
 	struct rq_key sk;
 
 	/* Not accounted by the kernel (passthrough, the flush machinery's own flush_rq). */
-	if (!(flags & rqf_io_stat()))
-		goto forget;
-
+	if (!(flags & rqf_io_stat())) {
+		forget(key, entry);
+		return 0;
+	}
 	sk.disk = disk_dev(rq);
 	sk.part = part_dev(rq, sk.disk);
 	sk.direction = direction_of(rq);
 	stats = stats_for(&sk);
 	if (!stats) {
 		self_count(RQ_SELF_STATS_FULL);
-		goto forget;
+		forget(key, entry);
+		return 0;
 	}
-	start = bpf_map_lookup_elem(&inflight, &key);
 
 	/*
 	 * The data phase of a flush sequence ended: diskstats counts its sectors now and the request
 	 * once the sequence completes (RQF_FLUSH_SEQ cleared), so do the same and keep the entry.
 	 */
 	if (flags & rqf_flush_seq()) {
-		if (start) {
-			__sync_fetch_and_add(&stats->bytes, start->bytes);
-			start->bytes = 0;
+		if (entry) {
+			__sync_fetch_and_add(&stats->bytes, entry->bytes);
+			entry->bytes = 0;
 		}
 		return 0;
 	}
 
 	__sync_fetch_and_add(&stats->ops, 1);
-	if (!start) {
+	if (!entry || !entry->issue_ns) {
 		self_count(RQ_SELF_NO_ISSUE);
+		forget(key, entry);
 		return 0;
 	}
-	__sync_fetch_and_add(&stats->bytes, start->bytes);
-	hist_record(&stats->service, hist_duration_units(bpf_ktime_get_ns() - start->issue_ns));
-forget:
-	bpf_map_delete_elem(&inflight, &key);
+	__sync_fetch_and_add(&stats->bytes, entry->bytes);
+	hist_record(&stats->service, hist_duration_units(bpf_ktime_get_ns() - entry->issue_ns));
+	hist_record(&stats->queue, hist_duration_units(entry->queue_ns));
+	hist_record(&stats->size, entry->bytes);
+	hist_record(&stats->depth, entry->depth);
+	forget(key, entry);
 	return 0;
+}
+
+SEC("tp_btf/block_rq_insert")
+int BPF_PROG(block_rq_insert)
+{
+	return on_insert(rq_tp_request(ctx));
 }
 
 SEC("tp_btf/block_rq_issue")

@@ -18,18 +18,33 @@ struct rq_key {
 	__u32 direction; /* enum io_direction */
 };
 
+/* Durations in 2^-30 s (hist_duration_units), sizes in bytes, depth in requests. */
 struct rq_stats {
-	__u64 ops;          /* completed requests, as /proc/diskstats counts them */
-	__u64 bytes;        /* bytes of those requests, as issued */
-	struct hist service; /* issue -> completion, in 2^-30 s (hist_duration_units) */
+	__u64 ops;           /* completed requests, as /proc/diskstats counts them */
+	__u64 bytes;         /* bytes of those requests, as issued */
+	struct hist service; /* issue -> completion */
+	struct hist queue;   /* insert into the scheduler -> issue; 0 when issued directly */
+	struct hist size;    /* request size */
+	struct hist depth;   /* requests in flight on the disk at issue, this one included */
 };
 
 /* Indexes of the self_stats array: things the programs could not account. */
 enum rq_self_stat {
-	RQ_SELF_NO_ISSUE = 0,     /* completed without a recorded issue (started before attach) */
+	RQ_SELF_NO_ISSUE = 0,      /* completed without a recorded issue (started before attach) */
 	RQ_SELF_INFLIGHT_FULL = 1, /* issue not recorded: in-flight map full */
 	RQ_SELF_STATS_FULL = 2,    /* completion not recorded: stats map full */
 	RQ_SELF_MAX = 3,
+};
+
+/* In-flight requests, keyed by struct request *; aged out by user space when stale. */
+struct rq_inflight {
+	__u64 insert_ns; /* 0 when not inserted into a scheduler queue */
+	__u64 issue_ns;  /* 0 until issued */
+	__u64 queue_ns;  /* insert -> issue */
+	__u32 bytes;
+	__u32 depth;
+	__u32 disk;
+	__u32 pad;
 };
 
 #endif

@@ -43,7 +43,20 @@ struct request {
 	unsigned int rq_flags;
 	unsigned int __data_len;
 	sector_t __sector;
+	struct bio *bio;
 	struct block_device *part;
+};
+
+struct bvec_iter {
+	sector_t bi_sector;
+	unsigned int bi_size;
+};
+
+struct bio {
+	struct bio *bi_next;
+	struct block_device *bi_bdev;
+	unsigned int bi_opf;
+	struct bvec_iter bi_iter;
 };
 
 struct super_block {

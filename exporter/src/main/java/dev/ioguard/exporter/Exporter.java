@@ -1,7 +1,10 @@
 package dev.ioguard.exporter;
 
 import dev.ioguard.bpf.Libbpf;
+import dev.ioguard.exporter.block.BlockBioProbe;
+import dev.ioguard.exporter.block.BlockErrorProbe;
 import dev.ioguard.exporter.block.BlockRequestProbe;
+import dev.ioguard.exporter.block.DiskErrorCollector;
 import dev.ioguard.exporter.block.DiskIoCollector;
 import dev.ioguard.exporter.cli.Options;
 import dev.ioguard.exporter.devices.BlockDevice;
@@ -22,10 +25,14 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running exporter: kernel probes, the event pipeline and the HTTP endpoint, started in that
@@ -37,9 +44,12 @@ public final class Exporter implements AutoCloseable {
     private final Object closeLock = new Object();
     private final HookRegistry hooks = new HookRegistry();
     private EventPipeline pipeline;
-    private BlockRequestProbe blockProbe;
+    private BlockRequestProbe requestProbe;
+    private BlockBioProbe bioProbe;
+    private BlockErrorProbe errorProbe;
     private FsEventProbe fsProbe;
     private DiskIoCollector disks;
+    private DiskErrorCollector diskErrors;
     private HttpEndpoint http;
     private boolean closed;
 
@@ -71,9 +81,32 @@ public final class Exporter implements AutoCloseable {
                 options.eventQueueSize()));
         FsEventTranslator translator = new FsEventTranslator(DeviceTable::read, options.nodeName());
         fsProbe = own(FsEventProbe.start(hooks, e -> pipeline.publish(translator.translate(e))));
-        blockProbe = own(BlockRequestProbe.start(hooks));
-        disks = new DiskIoCollector(blockProbe, DeviceTable::read);
+        requestProbe = own(BlockRequestProbe.start(hooks));
+        bioProbe = own(BlockBioProbe.start(hooks));
+        disks = new DiskIoCollector(requestProbe, bioProbe, DeviceTable::read);
+        // The error probe's events are translated with the collector built right after it.
+        DiskErrorCollector[] errors = new DiskErrorCollector[1];
+        errorProbe = own(BlockErrorProbe.start(hooks, e -> pipeline.publish(
+                errors[0].toEvent(e, System.nanoTime(), Instant.now()))));
+        diskErrors = errors[0] = new DiskErrorCollector(errorProbe, DeviceTable::read,
+                options.nodeName());
+        ScheduledExecutorService aging = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("ioguard-inflight-aging").factory());
+        own(aging::shutdownNow);
+        aging.scheduleWithFixedDelay(this::ageInflight, 30, 30, TimeUnit.SECONDS);
         http.serve();
+    }
+
+    /** A request whose completion was not seen within this time is forgotten (and counted). */
+    private static final long INFLIGHT_MAX_AGE_NS = TimeUnit.MINUTES.toNanos(5);
+
+    private void ageInflight() {
+        try {
+            disks.ageInflight(INFLIGHT_MAX_AGE_NS);
+        } catch (RuntimeException e) {
+            System.getLogger(Exporter.class.getName()).log(System.Logger.Level.WARNING,
+                    "ageing in-flight entries failed", e);
+        }
     }
 
     private <T extends AutoCloseable> T own(T resource) {
@@ -91,8 +124,8 @@ public final class Exporter implements AutoCloseable {
 
     /** One consistent read of every kernel aggregate. */
     public NodeSnapshot nodeSnapshot() {
-        if (disks == null || fsProbe == null) {
-            return new NodeSnapshot(List.of(), List.of());
+        if (disks == null || fsProbe == null || diskErrors == null) {
+            return NodeSnapshot.empty();
         }
         DeviceTable table = DeviceTable.read();
         List<FilesystemErrors> fsErrors = new ArrayList<>();
@@ -104,7 +137,7 @@ public final class Exporter implements AutoCloseable {
                     .orElse(new BlockDevice(major, minor, major + ":" + minor));
             fsErrors.add(new FilesystemErrors(device, key.kind().fsType(), count));
         });
-        return new NodeSnapshot(disks.collect(), fsErrors);
+        return new NodeSnapshot(disks.collect(), disks.inflight(), diskErrors.collect(), fsErrors);
     }
 
     public SelfSnapshot selfSnapshot() {
@@ -112,11 +145,16 @@ public final class Exporter implements AutoCloseable {
                 : pipeline.sinkStats().stream().map(s -> new SelfSnapshot.SinkCounters(s.sink(),
                         s.delivered(), s.droppedQueueFull(), s.failed())).toList();
         Map<String, Long> unaccounted = new LinkedHashMap<>();
-        if (blockProbe != null) {
-            unaccounted.putAll(blockProbe.unaccounted());
+        if (requestProbe != null) {
+            unaccounted.putAll(requestProbe.unaccounted());
         }
+        if (bioProbe != null) {
+            unaccounted.putAll(bioProbe.unaccounted());
+        }
+        long droppedInKernel = (fsProbe == null ? 0 : fsProbe.droppedInKernel())
+                + (errorProbe == null ? 0 : errorProbe.droppedInKernel());
         return new SelfSnapshot(hooks.all(), pipeline == null ? 0 : pipeline.received(),
-                fsProbe == null ? 0 : fsProbe.droppedInKernel(), sinks, unaccounted);
+                droppedInKernel, sinks, unaccounted);
     }
 
     @Override

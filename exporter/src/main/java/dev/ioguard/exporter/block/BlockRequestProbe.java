@@ -1,106 +1,122 @@
 package dev.ioguard.exporter.block;
 
 import dev.ioguard.bpf.BpfMap;
-import dev.ioguard.bpf.Collection;
 import dev.ioguard.bpf.CollectionSpec;
 import dev.ioguard.bpf.Features;
-import dev.ioguard.bpf.Link;
-import dev.ioguard.exporter.bpf.EmbeddedObjects;
-import dev.ioguard.exporter.bpf.PerCpuValues;
-import dev.ioguard.exporter.bpf.ProgramAttacher;
+import dev.ioguard.exporter.bpf.LoadedObject;
 import dev.ioguard.exporter.hooks.Hook;
 import dev.ioguard.exporter.hooks.HookRegistry;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The request-stage block program (bpf/block_requests.bpf.c): chooses the completion hook this
- * kernel has, loads, attaches, and reads the in-kernel aggregates. {@link #read()} and
- * {@link #forget} may be called from any thread (map syscalls); {@link #close()} once, at the end.
+ * kernel has, loads, attaches, and reads the in-kernel aggregates. Reads may come from any thread
+ * (map syscalls); {@link #close()} once, at the end.
  */
 public final class BlockRequestProbe implements AutoCloseable {
     static final String OBJECT = "block_requests";
+    /** struct rq_inflight: insert_ns, issue_ns, queue_ns, bytes, depth, disk, pad. */
+    private static final int INFLIGHT_ISSUE_NS = 8;
+    private static final int INFLIGHT_DISK = 32;
 
-    private final Collection collection;
-    private final List<Link> links;
-    private final BpfMap stats;
-    private final BpfMap selfStats;
+    private final LoadedObject object;
+    private final InflightAging aging;
 
-    private BlockRequestProbe(Collection collection, List<Link> links) {
-        this.collection = collection;
-        this.links = links;
-        this.stats = collection.map("rq_stats");
-        this.selfStats = collection.map("self_stats");
+    private BlockRequestProbe(LoadedObject object) {
+        this.object = object;
+        this.aging = new InflightAging(object.map("inflight"), INFLIGHT_ISSUE_NS, 0);
     }
 
     /** Loads and attaches; a hook the kernel refuses is recorded in {@code hooks}, not thrown. */
     public static BlockRequestProbe start(HookRegistry hooks) {
-        try (CollectionSpec spec = CollectionSpec.open(OBJECT, EmbeddedObjects.read(OBJECT))) {
-            // block_io_done (6.5+) fires exactly where diskstats counts; before it, the last
-            // block_rq_complete of a request does.
-            boolean ioDone = Features.btfTracepoint("block_io_done").status()
-                    == Features.Status.SUPPORTED;
-            spec.setAutoload("block_io_done", ioDone);
-            spec.setAutoload("block_rq_complete", !ioDone);
-            hooks.record(new Hook(ioDone ? "tp_btf/block_rq_complete" : "tp_btf/block_io_done",
-                    "disk request completion", Hook.State.NOT_USED,
-                    ioDone ? "block_io_done is used instead"
-                            : "kernel has no block_io_done tracepoint (added in 6.5)"));
-            setQueueArgFlag(spec);
-            Collection collection = spec.load();
-            try {
-                List<Link> links = ProgramAttacher.attachAll(collection, Map.of(
+        return new BlockRequestProbe(LoadedObject.load(OBJECT, spec -> configure(spec, hooks),
+                Map.of("block_rq_insert", "disk request queue (scheduler insert)",
                         "block_rq_issue", "disk request issue",
                         "block_io_done", "disk request completion",
-                        "block_rq_complete", "disk request completion"), hooks);
-                return new BlockRequestProbe(collection, links);
-            } catch (RuntimeException e) {
-                collection.close();
-                throw e;
-            }
-        }
+                        "block_rq_complete", "disk request completion"),
+                hooks));
     }
 
-    /** Before 5.11 block_rq_issue also passed the queue: tell the program from the BTF. */
-    private static void setQueueArgFlag(CollectionSpec spec) {
-        String rodata = spec.mapNames().stream().filter(n -> n.endsWith(".rodata")).findFirst()
-                .orElseThrow(() -> new IllegalStateException(OBJECT + " has no .rodata"));
-        byte[] config = spec.initialValue(rodata);
+    private static void configure(CollectionSpec spec, HookRegistry hooks) {
+        // block_io_done (6.5+) fires exactly where diskstats counts; before it, the last
+        // block_rq_complete of a request does.
+        boolean ioDone = Features.btfTracepoint("block_io_done").status() == Features.Status.SUPPORTED;
+        spec.setAutoload("block_io_done", ioDone);
+        spec.setAutoload("block_rq_complete", !ioDone);
+        hooks.record(new Hook(ioDone ? "tp_btf/block_rq_complete" : "tp_btf/block_io_done",
+                "disk request completion", Hook.State.NOT_USED,
+                ioDone ? "block_io_done is used instead"
+                        : "kernel has no block_io_done tracepoint (added in 6.5)"));
+        // Before 5.11 block_rq_insert/issue also passed the queue: tell the program from the BTF.
+        byte[] config = spec.initialValue(".rodata");
         config[0] = (byte) (Features.btfTracepointArgs("block_rq_issue") == 2 ? 1 : 0);
-        spec.setInitialValue(rodata, config);
+        spec.setInitialValue(".rodata", config);
     }
 
     /** Every (disk, partition, direction) aggregate the kernel holds now. */
-    List<RequestStatsEntry> read() {
-        List<RequestStatsEntry> entries = new ArrayList<>();
-        for (BpfMap.Entry e : stats.entries()) {
-            entries.add(RequestStatsLayout.decode(e.key(), e.value()));
+    List<StatsEntry> read() {
+        List<StatsEntry> entries = new ArrayList<>();
+        for (BpfMap.Entry e : object.map("rq_stats").entries()) {
+            entries.add(StatsLayout.REQUESTS.decode(e.key(), e.value()));
         }
         return entries;
     }
 
-    /** Drops a departed device's aggregates so that its series disappear. */
-    void forget(RequestStatsEntry entry) {
-        stats.delete(RequestStatsLayout.key(entry.diskDev(), entry.partDev(), entry.direction()));
+    /** Requests in flight per whole disk (kernel dev_t). */
+    Map<Integer, Long> inflightByDisk() {
+        Map<Integer, Long> inflight = new HashMap<>();
+        for (BpfMap.Entry e : object.map("disk_inflight").entries()) {
+            inflight.put(ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder()).getInt(0),
+                    ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder()).getLong(0));
+        }
+        return inflight;
     }
 
-    /** Requests the programs could not fully account, by reason (enum rq_self_stat). */
-    public Map<String, Long> unaccounted() {
-        String[] reasons = {"no_issue_seen", "inflight_map_full", "stats_map_full"};
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < reasons.length; i++) {
-            counts.put(reasons[i], PerCpuValues.sumLongs(selfStats.lookup(PerCpuValues.indexKey(i))));
+    /** Drops a departed device's aggregates so that its series disappear. */
+    void forget(StatsEntry entry) {
+        object.map("rq_stats").delete(StatsLayout.key(entry));
+    }
+
+    /**
+     * Deletes in-flight entries older than {@code maxAgeNs} (a completion the programs never saw)
+     * and takes issued ones off their disk's in-flight count.
+     */
+    void ageInflight(long nowNs, long maxAgeNs) {
+        BpfMap diskInflight = object.map("disk_inflight");
+        for (ByteBuffer stale : aging.removeOlderThan(nowNs, maxAgeNs)) {
+            if (stale.getLong(INFLIGHT_ISSUE_NS) == 0) {
+                continue;
+            }
+            byte[] disk = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
+                    .putInt(stale.getInt(INFLIGHT_DISK)).array();
+            byte[] count = diskInflight.lookup(disk);
+            if (count != null) {
+                // Not atomic with the kernel's updates: off by one at worst, only when aging.
+                long n = ByteBuffer.wrap(count).order(ByteOrder.nativeOrder()).getLong(0);
+                diskInflight.update(disk, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
+                        .putLong(Math.max(0, n - 1)).array(), BpfMap.UPDATE_EXIST);
+            }
         }
+    }
+
+    /** Requests the programs could not fully account, by reason. */
+    public Map<String, Long> unaccounted() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("no_issue_seen", object.perCpuCounter("self_stats", 0));
+        counts.put("inflight_map_full", object.perCpuCounter("self_stats", 1));
+        counts.put("stats_map_full", object.perCpuCounter("self_stats", 2));
+        counts.put("aged_out", aging.removed());
         return counts;
     }
 
-    /** Detaches every hook and frees the maps. */
     @Override
     public void close() {
-        for (Link link : links) {
-            link.close();
-        }
-        collection.close();
+        object.close();
     }
 }

@@ -84,6 +84,12 @@ public final class DeviceTable {
         return Optional.ofNullable(byNumber.get(key(major, minor)));
     }
 
+    /** The device with this dev_t in the kernel's encoding, as BPF programs report it. */
+    public Optional<BlockDevice> byKernelDev(int kernelDevT) {
+        long dev = Integer.toUnsignedLong(kernelDevT);
+        return byNumber(DeviceNumbers.major(dev), DeviceNumbers.minor(dev));
+    }
+
     public Optional<BlockDevice> byName(String name) {
         return Optional.ofNullable(byName.get(name));
     }

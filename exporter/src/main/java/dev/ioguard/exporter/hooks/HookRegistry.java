@@ -13,10 +13,13 @@ public final class HookRegistry {
     private final Object lock = new Object();
     private final Map<String, Hook> hooks = new LinkedHashMap<>();
 
-    /** Records or replaces the state of the hook with this name. */
+    /**
+     * Records or replaces the state of a hook. One tracepoint may feed several purposes (each BPF
+     * object attaches on its own), so a hook is identified by its name and purpose.
+     */
     public void record(Hook hook) {
         synchronized (lock) {
-            hooks.put(hook.name(), hook);
+            hooks.put(hook.name() + '\n' + hook.purpose(), hook);
         }
     }
 

@@ -1,12 +1,17 @@
 package dev.ioguard.exporter.prometheus;
 
+import dev.ioguard.exporter.histogram.Histogram;
 import dev.ioguard.exporter.histogram.HistogramUnit;
+import dev.ioguard.exporter.snapshot.DiskErrors;
+import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
 import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -15,12 +20,14 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The kernel metrics of the public contract (DESIGN.md, "Names"), translated from one
- * {@link NodeSnapshot} per scrape. {@link #collect()} runs on the scraping thread, once per scrape;
- * it is safe for concurrent scrapes as long as the snapshot supplier is.
+ * {@link NodeSnapshot} per scrape. A histogram series appears once it has a sample (a stage a
+ * device does not have, such as the request stages of zram, never does). {@link #collect()} runs
+ * on the scraping thread, once per scrape; safe for concurrent scrapes if the supplier is.
  */
 public final class KernelMetrics implements MultiCollector {
     private final Supplier<NodeSnapshot> snapshots;
@@ -29,35 +36,88 @@ public final class KernelMetrics implements MultiCollector {
         this.snapshots = snapshots;
     }
 
+    /** One histogram metric of DiskIo: its name, help, unit and classic bounds. */
+    private record DiskHistogram(String name, String help, Unit unit, HistogramUnit kernelUnit,
+            int[] classicExponents, Function<DiskIo, Histogram> field) {}
+
+    private static final List<DiskHistogram> HISTOGRAMS = List.of(
+            new DiskHistogram("ioguard_disk_request_duration_seconds",
+                    "Block IO total time: bio queued (after blk-throttle) until completed.",
+                    Unit.SECONDS, HistogramUnit.SECONDS, PrometheusHistograms.SECONDS_EXPONENTS,
+                    DiskIo::total),
+            new DiskHistogram("ioguard_disk_queue_duration_seconds",
+                    "Block request time in the IO scheduler: insert until issue (0 when issued directly).",
+                    Unit.SECONDS, HistogramUnit.SECONDS, PrometheusHistograms.SECONDS_EXPONENTS,
+                    DiskIo::queue),
+            new DiskHistogram("ioguard_disk_service_duration_seconds",
+                    "Block request service time: issue to the device until completion.",
+                    Unit.SECONDS, HistogramUnit.SECONDS, PrometheusHistograms.SECONDS_EXPONENTS,
+                    DiskIo::service),
+            new DiskHistogram("ioguard_disk_request_size_bytes",
+                    "Block request size (bio size on bio-based devices).",
+                    Unit.BYTES, HistogramUnit.BYTES, PrometheusHistograms.BYTES_EXPONENTS,
+                    DiskIo::size),
+            new DiskHistogram("ioguard_disk_queue_depth",
+                    "Requests in flight on the disk at each issue, that one included.",
+                    null, HistogramUnit.REQUESTS, PrometheusHistograms.DEPTH_EXPONENTS,
+                    DiskIo::depth));
+
     @Override
     public MetricSnapshots collect() {
         NodeSnapshot snapshot = snapshots.get();
+        MetricSnapshots.Builder out = MetricSnapshots.builder();
         List<CounterDataPointSnapshot> ops = new ArrayList<>();
         List<CounterDataPointSnapshot> bytes = new ArrayList<>();
-        List<HistogramDataPointSnapshot> service = new ArrayList<>();
         for (DiskIo d : snapshot.disks()) {
-            Labels labels = Labels.of("system_device", d.device().name(),
-                    "disk_io_direction", d.direction().label());
+            Labels labels = diskLabels(d);
             ops.add(counter(d.operations(), labels));
             bytes.add(counter(d.bytes(), labels));
-            service.add(PrometheusHistograms.dataPoint(d.service(), HistogramUnit.SECONDS,
-                    PrometheusHistograms.SECONDS_EXPONENTS, labels));
         }
+        out.metricSnapshot(new CounterSnapshot(new MetricMetadata("system_disk_operations",
+                "Completed block IOs, counted where /proc/diskstats counts them."), ops));
+        out.metricSnapshot(new CounterSnapshot(new MetricMetadata("system_disk_io_bytes",
+                "Bytes of completed block IOs.", Unit.BYTES), bytes));
+        for (DiskHistogram h : HISTOGRAMS) {
+            List<HistogramDataPointSnapshot> points = new ArrayList<>();
+            for (DiskIo d : snapshot.disks()) {
+                Histogram values = h.field().apply(d);
+                if (values.count() > 0) {
+                    points.add(PrometheusHistograms.dataPoint(values, h.kernelUnit(),
+                            h.classicExponents(), diskLabels(d)));
+                }
+            }
+            out.metricSnapshot(new HistogramSnapshot(h.unit() == null
+                    ? new MetricMetadata(h.name(), h.help())
+                    : new MetricMetadata(h.name(), h.help(), h.unit()), points));
+        }
+        List<GaugeDataPointSnapshot> inflight = new ArrayList<>();
+        for (DiskInflight i : snapshot.inflight()) {
+            inflight.add(new GaugeDataPointSnapshot(i.requests(),
+                    Labels.of("system_device", i.device().name()), null));
+        }
+        out.metricSnapshot(new GaugeSnapshot(new MetricMetadata("ioguard_disk_inflight_requests",
+                "Block requests issued to the disk and not completed."), inflight));
+        List<CounterDataPointSnapshot> errors = new ArrayList<>();
+        for (DiskErrors e : snapshot.diskErrors()) {
+            errors.add(counter(e.count(), Labels.of("system_device", e.device().name(),
+                    "disk_io_direction", e.direction().label(), "error_type", e.errorType())));
+        }
+        out.metricSnapshot(new CounterSnapshot(new MetricMetadata("ioguard_disk_request_errors",
+                "Failed block requests by block status (error_type not_supported is routine)."),
+                errors));
         List<CounterDataPointSnapshot> fsErrors = new ArrayList<>();
         for (FilesystemErrors f : snapshot.filesystemErrors()) {
             fsErrors.add(counter(f.errors(), Labels.of("system_device", f.device().name(),
                     "system_filesystem_type", f.fsType())));
         }
-        return MetricSnapshots.of(
-                new CounterSnapshot(new MetricMetadata("system_disk_operations",
-                        "Completed block requests, as /proc/diskstats counts them."), ops),
-                new CounterSnapshot(new MetricMetadata("system_disk_io_bytes",
-                        "Bytes of completed block requests.", Unit.BYTES), bytes),
-                new HistogramSnapshot(new MetricMetadata("ioguard_disk_service_duration_seconds",
-                        "Block request service time: issue to the device until completion.",
-                        Unit.SECONDS), service),
-                new CounterSnapshot(new MetricMetadata("ioguard_filesystem_errors",
-                        "Filesystem errors reported by the kernel (ext4_error)."), fsErrors));
+        out.metricSnapshot(new CounterSnapshot(new MetricMetadata("ioguard_filesystem_errors",
+                "Filesystem errors reported by the kernel (ext4_error)."), fsErrors));
+        return out.build();
+    }
+
+    private static Labels diskLabels(DiskIo d) {
+        return Labels.of("system_device", d.device().name(), "disk_io_direction",
+                d.direction().label());
     }
 
     private static CounterDataPointSnapshot counter(long value, Labels labels) {

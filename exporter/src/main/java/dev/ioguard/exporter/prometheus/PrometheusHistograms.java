@@ -20,6 +20,10 @@ import java.util.List;
 final class PrometheusHistograms {
     /** Classic bounds for durations: 2^-16 s (15 µs) to 2^2 s (4 s), one per octave. */
     static final int[] SECONDS_EXPONENTS = range(-16, 2);
+    /** Classic bounds for sizes: 512 B to 4 MiB. */
+    static final int[] BYTES_EXPONENTS = range(9, 22);
+    /** Classic bounds for queue depth: 1 to 256 requests. */
+    static final int[] DEPTH_EXPONENTS = range(0, 8);
 
     private PrometheusHistograms() {}
 

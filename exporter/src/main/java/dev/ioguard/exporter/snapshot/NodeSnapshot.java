@@ -3,9 +3,16 @@ package dev.ioguard.exporter.snapshot;
 import java.util.List;
 
 /** Everything the kernel collectors know at one collection; every sink translates this. */
-public record NodeSnapshot(List<DiskIo> disks, List<FilesystemErrors> filesystemErrors) {
+public record NodeSnapshot(List<DiskIo> disks, List<DiskInflight> inflight,
+        List<DiskErrors> diskErrors, List<FilesystemErrors> filesystemErrors) {
     public NodeSnapshot {
         disks = List.copyOf(disks);
+        inflight = List.copyOf(inflight);
+        diskErrors = List.copyOf(diskErrors);
         filesystemErrors = List.copyOf(filesystemErrors);
+    }
+
+    public static NodeSnapshot empty() {
+        return new NodeSnapshot(List.of(), List.of(), List.of(), List.of());
     }
 }

@@ -12,9 +12,11 @@ import dev.ioguard.exporter.testsupport.LoopDevice;
 import dev.ioguard.exporter.testsupport.Mount;
 import dev.ioguard.exporter.testsupport.PrometheusText;
 import dev.ioguard.exporter.testsupport.Root;
+import dev.ioguard.exporter.testsupport.Scrape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +26,6 @@ import org.junit.jupiter.api.Test;
  * the device within a second.
  */
 class BlockAndFilesystemIT {
-    private static final String OPS = "system_disk_operations_total";
-
     @Test
     void operationsEqualDiskstatsAndAnExt4ErrorIsAnEventWithinOneSecond() throws Exception {
         Root.require();
@@ -43,28 +43,30 @@ class BlockAndFilesystemIT {
                 assertTrue(health.contains("live tp_btf/block_rq_issue"), health);
                 assertTrue(health.contains("live tp_btf/ext4_error"), health);
 
-                Quiet before = quiesce(exporter, loop.name());
+                List<String> device = List.of(loop.name());
+                Scrape before = Scrape.whenIdle(exporter, device);
                 Path file = mount.mountPoint().resolve("data");
                 Command.run("dd", "if=/dev/zero", "of=" + file, "bs=64k", "count=160",
                         "oflag=direct", "conv=fsync", "status=none");
                 Command.run("dd", "if=" + file, "of=/dev/null", "bs=16k", "count=400",
                         "iflag=direct", "status=none");
                 Command.run("sync", "-f", file.toString());
-                Quiet after = quiesce(exporter, loop.name());
+                Scrape after = Scrape.whenIdle(exporter, device);
 
-                DiskStats kernel = after.disk().minus(before.disk());
+                DiskStats kernel = after.disks().get(loop.name()).minus(before.disks().get(loop.name()));
                 assertTrue(kernel.readsCompleted() >= 400 && kernel.writesCompleted() >= 160,
                         "the IO reached the device: " + kernel);
-                assertEquals(kernel.readsCompleted(),
-                        after.ops("read") - before.ops("read"), "reads");
-                assertEquals(kernel.writesCompleted(),
-                        after.ops("write") - before.ops("write"), "writes");
-                assertEquals(kernel.sectorsRead() * 512,
-                        after.bytes("read") - before.bytes("read"), "bytes read");
+                String d = loop.name();
+                assertEquals(kernel.readsCompleted(), after.ops(d, "read") - before.ops(d, "read"), "reads");
+                assertEquals(kernel.writesCompleted(), after.ops(d, "write") - before.ops(d, "write"),
+                        "writes");
+                assertEquals(kernel.sectorsRead() * 512, after.bytes(d, "read") - before.bytes(d, "read"),
+                        "bytes read");
                 assertEquals(kernel.sectorsWritten() * 512,
-                        after.bytes("write") - before.bytes("write"), "bytes written");
+                        after.bytes(d, "write") - before.bytes(d, "write"), "bytes written");
                 // Every request counted was timed: the service histogram counts what ops counts.
-                assertEquals(after.ops("write"), after.serviceCount("write"));
+                assertEquals(after.ops(d, "write"),
+                        after.count("ioguard_disk_service_duration_seconds", d, "write"));
 
                 Files.writeString(Path.of("/sys/fs/ext4", loop.name(), "trigger_fs_error"), "1");
                 long triggered = System.nanoTime();
@@ -81,36 +83,5 @@ class BlockAndFilesystemIT {
                         Map.of("system_device", loop.name(), "system_filesystem_type", "ext4")));
             }
         }
-    }
-
-    /** Counters read at a moment when the device is idle: diskstats unchanged around the scrape. */
-    private record Quiet(DiskStats disk, String metrics, String device) {
-        long ops(String direction) {
-            return PrometheusText.counter(metrics, OPS,
-                    Map.of("system_device", device, "disk_io_direction", direction));
-        }
-
-        long bytes(String direction) {
-            return PrometheusText.counter(metrics, "system_disk_io_bytes_total",
-                    Map.of("system_device", device, "disk_io_direction", direction));
-        }
-
-        long serviceCount(String direction) {
-            return PrometheusText.counter(metrics, "ioguard_disk_service_duration_seconds_count",
-                    Map.of("system_device", device, "disk_io_direction", direction));
-        }
-    }
-
-    private static Quiet quiesce(ExporterProcess exporter, String device) throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            DiskStats first = DiskStats.of(device);
-            String metrics = exporter.get("/metrics").body();
-            Thread.sleep(100);
-            DiskStats second = DiskStats.of(device);
-            if (first.equals(second) && second.inFlight() == 0) {
-                return new Quiet(second, metrics, device);
-            }
-        }
-        throw new AssertionError(device + " never became idle");
     }
 }

@@ -7,6 +7,8 @@ import dev.ioguard.exporter.devices.BlockDevice;
 import dev.ioguard.exporter.histogram.Histogram;
 import dev.ioguard.exporter.histogram.LogLinearBuckets;
 import dev.ioguard.exporter.snapshot.Direction;
+import dev.ioguard.exporter.snapshot.DiskErrors;
+import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
 import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
@@ -38,10 +40,17 @@ class KernelMetricsTest {
         return Histogram.of(slots, sum);
     }
 
+    private static DiskIo io(Direction direction, long ops, long bytes, Histogram service) {
+        Histogram none = Histogram.empty();
+        return new DiskIo(new BlockDevice(7, 3, "loop3"), direction, ops, bytes, service, none,
+                none, none, none);
+    }
+
     private static final NodeSnapshot SNAPSHOT = new NodeSnapshot(List.of(
-            new DiskIo(new BlockDevice(7, 3, "loop3"), Direction.WRITE, 4, 16384,
-                    durations(0.0005, 0.001, 0.25, 0.25)),
-            new DiskIo(new BlockDevice(7, 3, "loop3"), Direction.READ, 1, 4096, durations(0.002))),
+            io(Direction.WRITE, 4, 16384, durations(0.0005, 0.001, 0.25, 0.25)),
+            io(Direction.READ, 1, 4096, durations(0.002))),
+            List.of(new DiskInflight(new BlockDevice(7, 3, "loop3"), 3)),
+            List.of(new DiskErrors(new BlockDevice(7, 3, "loop3"), Direction.WRITE, "io", 12)),
             List.of(new FilesystemErrors(new BlockDevice(7, 3, "loop3"), "ext4", 2)));
 
     private static String text() throws IOException {
@@ -62,6 +71,16 @@ class KernelMetricsTest {
         assertTrue(text.contains(
                 "ioguard_filesystem_errors_total{system_device=\"loop3\",system_filesystem_type=\"ext4\"} 2.0"),
                 text);
+        assertTrue(text.contains("ioguard_disk_inflight_requests{system_device=\"loop3\"} 3.0"), text);
+        assertTrue(text.contains("ioguard_disk_request_errors_total{disk_io_direction=\"write\","
+                + "error_type=\"io\",system_device=\"loop3\"} 12.0"), text);
+    }
+
+    @Test
+    void aStageWithoutSamplesHasNoSeries() throws IOException {
+        String text = text();
+        assertTrue(text.contains("ioguard_disk_service_duration_seconds_count"), text);
+        assertTrue(!text.contains("ioguard_disk_queue_duration_seconds_count"), text);
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.ioguard.exporter.testsupport;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * A /metrics scrape taken while the given devices were idle (their /proc/diskstats lines the same
+ * just before and 100 ms after it, nothing in flight), with those diskstats: so that exporter and
+ * kernel counters can be compared exactly.
+ */
+public record Scrape(String metrics, Map<String, DiskStats> disks) {
+
+    public static Scrape whenIdle(ExporterProcess exporter, List<String> devices) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Map<String, DiskStats> first = stats(devices);
+            String metrics = exporter.get("/metrics").body();
+            Thread.sleep(100);
+            Map<String, DiskStats> second = stats(devices);
+            if (first.equals(second) && second.values().stream().allMatch(d -> d.inFlight() == 0)) {
+                return new Scrape(metrics, second);
+            }
+        }
+        throw new AssertionError(devices + " never became idle");
+    }
+
+    private static Map<String, DiskStats> stats(List<String> devices) {
+        Map<String, DiskStats> stats = new HashMap<>();
+        for (String d : devices) {
+            stats.put(d, DiskStats.of(d));
+        }
+        return stats;
+    }
+
+    public long counter(String name, String device, String direction) {
+        return PrometheusText.counter(metrics, name,
+                Map.of("system_device", device, "disk_io_direction", direction));
+    }
+
+    public long ops(String device, String direction) {
+        return counter("system_disk_operations_total", device, direction);
+    }
+
+    public long bytes(String device, String direction) {
+        return counter("system_disk_io_bytes_total", device, direction);
+    }
+
+    /** A histogram's _count. */
+    public long count(String histogram, String device, String direction) {
+        return counter(histogram + "_count", device, direction);
+    }
+
+    /** A histogram's _sum. */
+    public double sum(String histogram, String device, String direction) {
+        return PrometheusText.value(metrics, histogram + "_sum",
+                Map.of("system_device", device, "disk_io_direction", direction)).orElse(0);
+    }
+
+    /** The cumulative count of a classic bucket. */
+    public long bucket(String histogram, String device, String direction, String le) {
+        OptionalDouble v = PrometheusText.value(metrics, histogram + "_bucket",
+                Map.of("system_device", device, "disk_io_direction", direction, "le", le));
+        return (long) v.orElseThrow(() -> new AssertionError(
+                "no bucket le=" + le + " of " + histogram + " for " + device + "/" + direction));
+    }
+}
