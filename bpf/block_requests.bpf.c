@@ -161,6 +161,7 @@ static __always_inline int on_done(struct request *rq)
 
 	/* Not accounted by the kernel (passthrough, the flush machinery's own flush_rq). */
 	if (!(flags & rqf_io_stat())) {
+		self_count(RQ_SELF_NOT_ACCOUNTED);
 		forget(key, entry);
 		return 0;
 	}

@@ -33,7 +33,8 @@ enum rq_self_stat {
 	RQ_SELF_NO_ISSUE = 0,      /* completed without a recorded issue (started before attach) */
 	RQ_SELF_INFLIGHT_FULL = 1, /* issue not recorded: in-flight map full */
 	RQ_SELF_STATS_FULL = 2,    /* completion not recorded: stats map full */
-	RQ_SELF_MAX = 3,
+	RQ_SELF_NOT_ACCOUNTED = 3, /* completions the kernel does not account (no RQF_IO_STAT) */
+	RQ_SELF_MAX = 4,
 };
 
 /* In-flight requests, keyed by struct request *; aged out by user space when stale. */

@@ -5,7 +5,7 @@ set -euo pipefail
 
 need=(clang llvm libbpf-dev libbpf1 bpftool maven e2fsprogs xfsprogs util-linux fio)
 if [[ "${1:-}" == "--test" ]]; then
-  need+=(prometheus gcc)
+  need+=(prometheus gcc bpftrace)
 fi
 
 missing=()

@@ -111,6 +111,7 @@ public final class BlockRequestProbe implements AutoCloseable {
         counts.put("no_issue_seen", object.perCpuCounter("self_stats", 0));
         counts.put("inflight_map_full", object.perCpuCounter("self_stats", 1));
         counts.put("stats_map_full", object.perCpuCounter("self_stats", 2));
+        counts.put("not_accounted_by_kernel", object.perCpuCounter("self_stats", 3));
         counts.put("aged_out", aging.removed());
         return counts;
     }

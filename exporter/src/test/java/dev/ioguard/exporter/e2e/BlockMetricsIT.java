@@ -39,7 +39,10 @@ class BlockMetricsIT {
     @Test
     void countsEqualDiskstatsOnALoopDeviceAndOnZram() throws Exception {
         KernelAssumptions.require(Zram.available(), "zram is not available (/sys/class/zram-control)");
-        try (LoopDevice loop = LoopDevice.builder().sizeMiB(64).directIo(true).in(Path.of("/var/tmp"))
+        // Buffered backing: with a direct-IO backing file this kernel (6.18) adds a few reads per
+        // ten thousand to diskstats for which block_io_done never fires (an independent bpftrace
+        // consumer of the tracepoint agrees with ioguard there); see the README.
+        try (LoopDevice loop = LoopDevice.builder().sizeMiB(64).directIo(false).in(Path.of("/var/tmp"))
                         .create();
                 Zram zram = Zram.create(64);
                 ExporterProcess exporter = ExporterProcess.start()) {
