@@ -12,6 +12,9 @@ import dev.ioguard.exporter.events.StdoutSink;
 import dev.ioguard.exporter.fs.FsEventProbe;
 import dev.ioguard.exporter.fs.FsEventTranslator;
 import dev.ioguard.exporter.hooks.HookRegistry;
+import dev.ioguard.exporter.otlp.OtlpConfig;
+import dev.ioguard.exporter.otlp.OtlpEventSink;
+import dev.ioguard.exporter.otlp.OtlpMetrics;
 import dev.ioguard.exporter.prometheus.HttpEndpoint;
 import dev.ioguard.exporter.prometheus.KernelMetrics;
 import dev.ioguard.exporter.prometheus.SelfMetrics;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The running exporter: kernel probes, the event pipeline and the HTTP endpoint, started in that
@@ -41,6 +45,7 @@ public final class Exporter implements AutoCloseable {
     private FsEventProbe fsProbe;
     private DiskIoCollector disks;
     private HttpEndpoint http;
+    private OtlpEventSink otlpEvents;
     private boolean closed;
 
     private Exporter() {}
@@ -61,18 +66,23 @@ public final class Exporter implements AutoCloseable {
     }
 
     private void startAll(Options options, PrintStream eventOut) throws IOException {
+        Optional<OtlpConfig> otlp = OtlpConfig.fromEnvironment(System.getenv()); // fails fast
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new KernelMetrics(this::nodeSnapshot));
         registry.register(new SelfMetrics(this::selfSnapshot));
         http = own(HttpEndpoint.bind(options.listenAddress(), registry, hooks));
 
         Libbpf.routeLogToJava();
-        pipeline = own(new EventPipeline(List.of(new StdoutSink(eventOut)),
-                options.eventQueueSize()));
+        // Owned before the pipeline, so closed after the pipeline drained into it.
+        otlpEvents = otlp.flatMap(OtlpEventSink::start).map(this::own).orElse(null);
+        pipeline = own(new EventPipeline(otlpEvents == null ? List.of(new StdoutSink(eventOut))
+                : List.of(new StdoutSink(eventOut), otlpEvents), options.eventQueueSize()));
         FsEventTranslator translator = new FsEventTranslator(DeviceTable::read, options.nodeName());
         fsProbe = own(FsEventProbe.start(hooks, e -> pipeline.publish(translator.translate(e))));
         blockProbe = own(BlockRequestProbe.start(hooks));
         disks = new DiskIoCollector(blockProbe, DeviceTable::read);
+        // Owned last, so closed first: its final export still reads live probes.
+        otlp.flatMap(c -> OtlpMetrics.start(c, this::nodeSnapshot)).ifPresent(this::own);
         http.serve();
     }
 
@@ -116,7 +126,8 @@ public final class Exporter implements AutoCloseable {
             unaccounted.putAll(blockProbe.unaccounted());
         }
         return new SelfSnapshot(hooks.all(), pipeline == null ? 0 : pipeline.received(),
-                fsProbe == null ? 0 : fsProbe.droppedInKernel(), sinks, unaccounted);
+                fsProbe == null ? 0 : fsProbe.droppedInKernel(), sinks, unaccounted,
+                otlpEvents == null ? Map.of() : Map.of(otlpEvents.name(), otlpEvents.retries()));
     }
 
     @Override
