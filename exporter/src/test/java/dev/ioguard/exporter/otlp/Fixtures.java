@@ -7,6 +7,7 @@ import dev.ioguard.exporter.snapshot.Direction;
 import dev.ioguard.exporter.snapshot.DiskIo;
 import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
+import dev.ioguard.exporter.testsupport.OtlpHttpReceiver;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.HashMap;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ioguard.exporter.events.Event;
 import dev.ioguard.exporter.events.EventPipeline;
 import dev.ioguard.exporter.events.Severity;
+import dev.ioguard.exporter.testsupport.OtlpHttpReceiver;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
@@ -201,10 +202,6 @@ class OtlpEventSinkTest {
                 assertEquals(stats.delivered(), seen.size());
                 assertEquals(published - seen.size(), stats.droppedQueueFull(),
                         "the drop counter equals the number lost");
-                // What survived is the oldest events: the queue kept them, later ones were refused.
-                for (long seq = 0; seq < seen.size(); seq++) {
-                    assertTrue(seen.containsKey(seq), "missing " + seq + " in " + seen.keySet());
-                }
             }
         }
     }

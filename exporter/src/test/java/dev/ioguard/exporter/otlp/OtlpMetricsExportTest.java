@@ -11,6 +11,7 @@ import dev.ioguard.exporter.histogram.Histogram;
 import dev.ioguard.exporter.histogram.LogLinearBuckets;
 import dev.ioguard.exporter.prometheus.KernelMetrics;
 import dev.ioguard.exporter.snapshot.DiskIo;
+import dev.ioguard.exporter.testsupport.OtlpHttpReceiver;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
@@ -207,9 +208,12 @@ class OtlpMetricsExportTest {
         try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {
             OtlpConfig config = Fixtures.httpConfig(receiver,
                     Map.of("OTEL_METRIC_EXPORT_INTERVAL", "100"));
-            try (OtlpMetrics metrics = OtlpMetrics.start(config, () -> SNAPSHOT).orElseThrow()) {
+            OtlpMetrics metrics = OtlpMetrics.start(config, () -> SNAPSHOT).orElseThrow();
+            try {
                 OtlpHttpReceiver.await("3 periodic exports", Duration.ofSeconds(10),
                         () -> receiver.metricRequests().size() >= 3);
+            } finally {
+                metrics.close();
             }
             assertFalse(metrics(receiver.metricRequests().getLast()).isEmpty());
         }

@@ -1,4 +1,4 @@
-package dev.ioguard.exporter.otlp;
+package dev.ioguard.exporter.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -6,6 +6,7 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
@@ -31,7 +32,7 @@ import java.util.zip.GZIPInputStream;
  * the same port (a collector that is down, then back) and told to answer the next requests with
  * an error status. Safe for use from the test thread while the server threads record requests.
  */
-final class OtlpHttpReceiver implements AutoCloseable {
+public final class OtlpHttpReceiver implements AutoCloseable {
     private final int port;
     private final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
     private final List<ExportLogsServiceRequest> logs = new CopyOnWriteArrayList<>();
@@ -49,7 +50,7 @@ final class OtlpHttpReceiver implements AutoCloseable {
     }
 
     /** A receiver listening on an ephemeral loopback port. */
-    static OtlpHttpReceiver start() throws IOException {
+    public static OtlpHttpReceiver start() throws IOException {
         return new OtlpHttpReceiver(0);
     }
 
@@ -65,12 +66,12 @@ final class OtlpHttpReceiver implements AutoCloseable {
     }
 
     /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
     /** The collector goes away: the port refuses connections. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (running) {
             running = false;
             server.stop(0);
@@ -79,30 +80,30 @@ final class OtlpHttpReceiver implements AutoCloseable {
     }
 
     /** The collector comes back on the same port. */
-    synchronized void restart() throws IOException {
+    public synchronized void restart() throws IOException {
         bind(port);
     }
 
     /** The next {@code n} requests are answered with {@code status} and not recorded. */
-    void failNext(int n, int status) {
+    public void failNext(int n, int status) {
         failureStatus = status;
         failuresToAnswer.set(n);
     }
 
-    int failuresAnswered() {
+    public int failuresAnswered() {
         return failuresAnswered.get();
     }
 
-    List<ExportMetricsServiceRequest> metricRequests() {
+    public List<ExportMetricsServiceRequest> metricRequests() {
         return List.copyOf(metrics);
     }
 
-    List<ExportLogsServiceRequest> logRequests() {
+    public List<ExportLogsServiceRequest> logRequests() {
         return List.copyOf(logs);
     }
 
     /** Every log record received, in arrival order. */
-    List<LogRecord> logRecords() {
+    public List<LogRecord> logRecords() {
         List<LogRecord> out = new ArrayList<>();
         for (ExportLogsServiceRequest r : logs) {
             for (ResourceLogs rl : r.getResourceLogsList()) {
@@ -115,7 +116,7 @@ final class OtlpHttpReceiver implements AutoCloseable {
     }
 
     /** Requests that were not what an OTLP exporter must send (wrong method or content type). */
-    List<String> problems() {
+    public List<String> problems() {
         return List.copyOf(problems);
     }
 
@@ -169,7 +170,7 @@ final class OtlpHttpReceiver implements AutoCloseable {
     }
 
     /** Waits until the condition holds; fails the test after {@code limit}. */
-    static void await(String what, Duration limit, BooleanSupplier condition)
+    public static void await(String what, Duration limit, BooleanSupplier condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
@@ -178,6 +179,16 @@ final class OtlpHttpReceiver implements AutoCloseable {
             }
             Thread.sleep(10);
         }
+    }
+
+    /** The first string value of {@code key} in an OTLP attribute list, or null. */
+    public static String stringAttribute(List<KeyValue> attributes, String key) {
+        for (KeyValue kv : attributes) {
+            if (kv.getKey().equals(key)) {
+                return kv.getValue().getStringValue();
+            }
+        }
+        return null;
     }
 
     @Override
