@@ -15,6 +15,9 @@ import dev.ioguard.exporter.events.StdoutSink;
 import dev.ioguard.exporter.fs.FsEventProbe;
 import dev.ioguard.exporter.fs.FsEventTranslator;
 import dev.ioguard.exporter.hooks.HookRegistry;
+import dev.ioguard.exporter.otlp.OtlpConfig;
+import dev.ioguard.exporter.otlp.OtlpEventSink;
+import dev.ioguard.exporter.otlp.OtlpMetrics;
 import dev.ioguard.exporter.prometheus.HttpEndpoint;
 import dev.ioguard.exporter.prometheus.KernelMetrics;
 import dev.ioguard.exporter.prometheus.SelfMetrics;
@@ -30,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +55,7 @@ public final class Exporter implements AutoCloseable {
     private DiskIoCollector disks;
     private DiskErrorCollector diskErrors;
     private HttpEndpoint http;
+    private OtlpEventSink otlpEvents;
     private boolean closed;
 
     private Exporter() {}
@@ -71,14 +76,17 @@ public final class Exporter implements AutoCloseable {
     }
 
     private void startAll(Options options, PrintStream eventOut) throws IOException {
+        Optional<OtlpConfig> otlp = OtlpConfig.fromEnvironment(System.getenv()); // fails fast
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new KernelMetrics(this::nodeSnapshot));
         registry.register(new SelfMetrics(this::selfSnapshot));
         http = own(HttpEndpoint.bind(options.listenAddress(), registry, hooks));
 
         Libbpf.routeLogToJava();
-        pipeline = own(new EventPipeline(List.of(new StdoutSink(eventOut)),
-                options.eventQueueSize()));
+        // Owned before the pipeline, so closed after the pipeline drained into it.
+        otlpEvents = otlp.flatMap(OtlpEventSink::start).map(this::own).orElse(null);
+        pipeline = own(new EventPipeline(otlpEvents == null ? List.of(new StdoutSink(eventOut))
+                : List.of(new StdoutSink(eventOut), otlpEvents), options.eventQueueSize()));
         FsEventTranslator translator = new FsEventTranslator(DeviceTable::read, options.nodeName());
         fsProbe = own(FsEventProbe.start(hooks, e -> pipeline.publish(translator.translate(e))));
         requestProbe = own(BlockRequestProbe.start(hooks));
@@ -94,6 +102,8 @@ public final class Exporter implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("ioguard-inflight-aging").factory());
         own(aging::shutdownNow);
         aging.scheduleWithFixedDelay(this::ageInflight, 30, 30, TimeUnit.SECONDS);
+        // Owned last, so closed first: its final export still reads live probes.
+        otlp.flatMap(c -> OtlpMetrics.start(c, this::nodeSnapshot)).ifPresent(this::own);
         http.serve();
     }
 
@@ -154,7 +164,8 @@ public final class Exporter implements AutoCloseable {
         long droppedInKernel = (fsProbe == null ? 0 : fsProbe.droppedInKernel())
                 + (errorProbe == null ? 0 : errorProbe.droppedInKernel());
         return new SelfSnapshot(hooks.all(), pipeline == null ? 0 : pipeline.received(),
-                droppedInKernel, sinks, unaccounted);
+                droppedInKernel, sinks, unaccounted,
+                otlpEvents == null ? Map.of() : Map.of(otlpEvents.name(), otlpEvents.retries()));
     }
 
     @Override

@@ -36,11 +36,14 @@ public final class SelfMetrics implements MultiCollector {
                     null));
         }
         List<CounterDataPointSnapshot> delivered = new ArrayList<>();
+        List<CounterDataPointSnapshot> retried = new ArrayList<>();
         List<CounterDataPointSnapshot> dropped = new ArrayList<>();
         dropped.add(counter(s.eventsDroppedInKernel(),
                 Labels.of("reason", "kernel_ringbuf_full", "sink", "all")));
         for (SelfSnapshot.SinkCounters sink : s.sinks()) {
             delivered.add(counter(sink.delivered(), Labels.of("sink", sink.sink())));
+            retried.add(counter(s.sinkRetries().getOrDefault(sink.sink(), 0L),
+                    Labels.of("sink", sink.sink())));
             dropped.add(counter(sink.droppedQueueFull(),
                     Labels.of("reason", "queue_full", "sink", sink.sink())));
             dropped.add(counter(sink.failed(),
@@ -59,6 +62,8 @@ public final class SelfMetrics implements MultiCollector {
                         List.of(counter(s.eventsReceived(), Labels.EMPTY))),
                 new CounterSnapshot(new MetricMetadata("ioguard_events_delivered",
                         "Events delivered, by sink."), delivered),
+                new CounterSnapshot(new MetricMetadata("ioguard_events_retried",
+                        "Export attempts repeated after a failure, by sink."), retried),
                 new CounterSnapshot(new MetricMetadata("ioguard_events_dropped",
                         "Events lost, by reason and sink."), dropped),
                 new CounterSnapshot(new MetricMetadata("ioguard_block_requests_unaccounted",

@@ -61,11 +61,19 @@ public final class ExporterProcess implements AutoCloseable {
 
     /** Starts the exporter on a free loopback port. */
     public static ExporterProcess start(String... extraArgs) throws IOException {
+        return start(java.util.Map.of(), extraArgs);
+    }
+
+    /** Starts the exporter on a free loopback port, with these variables added to its environment. */
+    public static ExporterProcess start(java.util.Map<String, String> env, String... extraArgs)
+            throws IOException {
         int port = freePort();
         List<String> cmd = javaCommand(jar());
         cmd.add("--web.listen-address=127.0.0.1:" + port);
         cmd.addAll(List.of(extraArgs));
-        return new ExporterProcess(new ProcessBuilder(cmd).start(), port);
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(env);
+        return new ExporterProcess(builder.start(), port);
     }
 
     public static int freePort() throws IOException {
