@@ -57,8 +57,12 @@ public record Scrape(String metrics, Map<String, DiskStats> disks) {
                 Map.of("system_device", device, "disk_io_direction", direction)).orElse(0);
     }
 
-    /** The cumulative count of a classic bucket. */
+    /** The cumulative count of a classic bucket; 0 while the histogram has no series yet. */
     public long bucket(String histogram, String device, String direction, String le) {
+        Map<String, String> series = Map.of("system_device", device, "disk_io_direction", direction);
+        if (PrometheusText.value(metrics, histogram + "_count", series).isEmpty()) {
+            return 0;
+        }
         OptionalDouble v = PrometheusText.value(metrics, histogram + "_bucket",
                 Map.of("system_device", device, "disk_io_direction", direction, "le", le));
         return (long) v.orElseThrow(() -> new AssertionError(
