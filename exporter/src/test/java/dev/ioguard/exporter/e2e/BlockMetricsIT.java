@@ -97,6 +97,34 @@ class BlockMetricsIT {
     }
 
     @Test
+    void aDiskIncludesItsPartitionsAndEachPartitionHasItsOwnSeries() throws Exception {
+        KernelAssumptions.requireProgram("partx");
+        try (LoopDevice loop = LoopDevice.builder().sizeMiB(64).partitions(2).in(Path.of("/var/tmp"))
+                        .create();
+                ExporterProcess exporter = ExporterProcess.start()) {
+            exporter.awaitReady(Duration.ofSeconds(30));
+            String disk = loop.name();
+            String p1 = loop.partitionName(1);
+            String p2 = loop.partitionName(2);
+            List<String> devices = List.of(disk, p1, p2);
+            Scrape before = Scrape.whenIdle(exporter, devices);
+            Fio.run("/dev/" + p1, "randread", "4k", 4, 1, "--size=16m");
+            Fio.run("/dev/" + p2, "randwrite", "4k", 4, 1, "--size=16m");
+            Scrape after = Scrape.whenIdle(exporter, devices);
+            for (String device : devices) {
+                DiskStats kernel = after.disks().get(device).minus(before.disks().get(device));
+                assertEquals(kernel.readsCompleted(), delta(before, after, device, "read"), device);
+                assertEquals(kernel.writesCompleted(), delta(before, after, device, "write"), device);
+            }
+            long p1Reads = delta(before, after, p1, "read");
+            assertTrue(p1Reads > 100, "reads on " + p1 + ": " + p1Reads);
+            assertEquals(p1Reads + delta(before, after, p2, "read"), delta(before, after, disk, "read"));
+            assertEquals(delta(before, after, p1, "write") + delta(before, after, p2, "write"),
+                    delta(before, after, disk, "write"));
+        }
+    }
+
+    @Test
     void aDetachedDevicesSeriesDisappearAtTheNextCollection() throws Exception {
         try (ExporterProcess exporter = ExporterProcess.start()) {
             exporter.awaitReady(Duration.ofSeconds(30));
