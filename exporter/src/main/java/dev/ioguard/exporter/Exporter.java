@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,7 @@ public final class Exporter implements AutoCloseable {
     private DiskErrorCollector diskErrors;
     private HttpEndpoint http;
     private OtlpEventSink otlpEvents;
+    private OtlpMetrics otlpMetrics;
     private boolean closed;
 
     private Exporter() {}
@@ -103,7 +105,8 @@ public final class Exporter implements AutoCloseable {
         own(aging::shutdownNow);
         aging.scheduleWithFixedDelay(this::ageInflight, 30, 30, TimeUnit.SECONDS);
         // Owned last, so closed first: its final export still reads live probes.
-        otlp.flatMap(c -> OtlpMetrics.start(c, this::nodeSnapshot)).ifPresent(this::own);
+        otlpMetrics = otlp.flatMap(c -> OtlpMetrics.start(c, this::nodeSnapshot)).map(this::own)
+                .orElse(null);
         http.serve();
     }
 
@@ -165,7 +168,9 @@ public final class Exporter implements AutoCloseable {
                 + (errorProbe == null ? 0 : errorProbe.droppedInKernel());
         return new SelfSnapshot(hooks.all(), pipeline == null ? 0 : pipeline.received(),
                 droppedInKernel, sinks, unaccounted,
-                otlpEvents == null ? Map.of() : Map.of(otlpEvents.name(), otlpEvents.retries()));
+                otlpEvents == null ? Map.of() : Map.of(otlpEvents.name(), otlpEvents.retries()),
+                otlpMetrics == null ? OptionalLong.empty()
+                        : OptionalLong.of(otlpMetrics.exportsFailed()));
     }
 
     @Override

@@ -103,6 +103,29 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
 
                 Environment:
                   K8S_NODE_NAME               Node name put on events (default: the host name).
+                  OTEL_EXPORTER_OTLP_ENDPOINT Push metrics and events (as log records) over OTLP
+                                              to this collector URL; off when unset.
+                  OTEL_EXPORTER_OTLP_PROTOCOL grpc (default) or http/protobuf.
+                  OTEL_EXPORTER_OTLP_HEADERS  key1=value1,key2=value2 sent with every export.
+                  OTEL_EXPORTER_OTLP_TIMEOUT  One export request, in ms (default 10000).
+                  OTEL_EXPORTER_OTLP_COMPRESSION
+                                              gzip or none (default).
+                  OTEL_METRIC_EXPORT_INTERVAL Time between metric exports, in ms (default 60000).
+                  OTEL_METRIC_EXPORT_TIMEOUT  Limit of one metric export, in ms (default 30000).
+                  OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER
+                                              otlp (default) or none, per signal.
+                  OTEL_SDK_DISABLED           true turns OTLP export off.
+                  OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES
+                                              Resource attributes (service.name=ioguard).
+                  IOGUARD_OTLP_RETRY_MAX_ATTEMPTS
+                                              Attempts per OTLP event, the first included
+                                              (default 10).
+                  IOGUARD_OTLP_RETRY_INITIAL_BACKOFF_MS, IOGUARD_OTLP_RETRY_MAX_BACKOFF_MS
+                                              Wait before an event's first retry, doubling up
+                                              to the maximum (default 1000, 30000).
+                  The OTEL_EXPORTER_OTLP_* variables also exist per signal, e.g.
+                  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, OTEL_EXPORTER_OTLP_LOGS_TIMEOUT, and
+                  win over the general ones.
 
                 Needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE, on a kernel with BTF
                 (/sys/kernel/btf/vmlinux, Linux 5.8 or later).

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 /**
  * The metrics of one collection, built point by point: declare a metric ({@link #counter},
  * {@link #gauge}, {@link #histogram}), add one point per attribute set, then {@link #build()}.
+ * A metric without points is left out; so is a histogram point without samples.
  * Counters and histograms are cumulative since {@code startEpochNanos} (when the kernel programs
  * were attached); every point carries the same collection time. Not thread-safe: one per
  * collection.
@@ -107,7 +108,14 @@ final class MetricSet {
             this.unit = unit;
         }
 
+        /**
+         * Adds the histogram's point, unless it has no samples: a stage the device does not have
+         * (zram has no request stage) gets no point, exactly as it gets no Prometheus series.
+         */
         void add(Attributes attributes, Histogram histogram) {
+            if (histogram.count() == 0) {
+                return;
+            }
             points.add(ExponentialHistograms.point(histogram, unit, attributes, startEpochNanos,
                     epochNanos));
         }

@@ -1,6 +1,9 @@
 package dev.ioguard.exporter.otlp;
 
+import dev.ioguard.exporter.histogram.Histogram;
 import dev.ioguard.exporter.histogram.HistogramUnit;
+import dev.ioguard.exporter.snapshot.DiskErrors;
+import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
 import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
@@ -11,14 +14,19 @@ import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricProducer;
 import io.opentelemetry.sdk.resources.Resource;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The kernel metrics of the public contract (DESIGN.md, "Names"; the OpenTelemetry column),
  * translated from one {@link NodeSnapshot} per collection, exactly as {@code KernelMetrics} does
- * for Prometheus. To export a new snapshot field, declare it on the {@link MetricSet} and add its
+ * for Prometheus: the same series (a histogram without samples, such as a stage the device does
+ * not have, has no point in either sink), the same values, and descriptions equal to the
+ * Prometheus help. To export a new snapshot field, declare it on the {@link MetricSet} and add its
  * points: a few lines in {@link #produce}.
  *
  * <p>Thread-safe, as the SDK requires of a {@link MetricProducer}: it keeps no mutable state, so
@@ -27,7 +35,30 @@ import java.util.function.Supplier;
 final class OtlpMetricProducer implements MetricProducer {
     static final AttributeKey<String> SYSTEM_DEVICE = AttributeKey.stringKey("system.device");
     static final AttributeKey<String> DISK_IO_DIRECTION = AttributeKey.stringKey("disk.io.direction");
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<String> FILESYSTEM_TYPE = AttributeKey.stringKey("system.filesystem.type");
+
+    /** One histogram of {@link DiskIo}: its name, kernel unit and description. */
+    private record DiskHistogram(String name, HistogramUnit unit, String description,
+            Function<DiskIo, Histogram> field) {}
+
+    /** In the order of the Prometheus sink; descriptions are its help texts. */
+    private static final List<DiskHistogram> HISTOGRAMS = List.of(
+            new DiskHistogram("ioguard.disk.request.duration", HistogramUnit.SECONDS,
+                    "Block IO total time: bio queued (after blk-throttle) until completed.",
+                    DiskIo::total),
+            new DiskHistogram("ioguard.disk.queue.duration", HistogramUnit.SECONDS,
+                    "Block request time in the IO scheduler: insert until issue (0 when issued directly).",
+                    DiskIo::queue),
+            new DiskHistogram("ioguard.disk.service.duration", HistogramUnit.SECONDS,
+                    "Block request service time: issue to the device until completion.",
+                    DiskIo::service),
+            new DiskHistogram("ioguard.disk.request.size", HistogramUnit.BYTES,
+                    "Block request size (bio size on bio-based devices).",
+                    DiskIo::size),
+            new DiskHistogram("ioguard.disk.queue.depth", HistogramUnit.REQUESTS,
+                    "Requests in flight on the disk at each issue, that one included.",
+                    DiskIo::depth));
 
     private final Supplier<NodeSnapshot> snapshots;
     private final long startEpochNanos;
@@ -50,28 +81,50 @@ final class OtlpMetricProducer implements MetricProducer {
     public Collection<MetricData> produce(Resource resource) {
         NodeSnapshot snapshot = snapshots.get();
         MetricSet set = new MetricSet(resource, scope, startEpochNanos, clock.now());
+        disks(set, snapshot);
+        filesystems(set, snapshot);
+        return set.build();
+    }
 
+    private static void disks(MetricSet set, NodeSnapshot snapshot) {
         MetricSet.LongPoints operations = set.counter("system.disk.operations", "{operation}",
-                "Completed block requests, as /proc/diskstats counts them.");
+                "Completed block IOs, counted where /proc/diskstats counts them.");
         MetricSet.LongPoints bytes = set.counter("system.disk.io", "By",
-                "Bytes of completed block requests.");
-        MetricSet.HistogramPoints service = set.histogram("ioguard.disk.service.duration",
-                HistogramUnit.SECONDS,
-                "Block request service time: issue to the device until completion.");
+                "Bytes of completed block IOs.");
+        List<MetricSet.HistogramPoints> histograms = new ArrayList<>(HISTOGRAMS.size());
+        for (DiskHistogram h : HISTOGRAMS) {
+            histograms.add(set.histogram(h.name(), h.unit(), h.description()));
+        }
         for (DiskIo d : snapshot.disks()) {
             Attributes a = Attributes.of(SYSTEM_DEVICE, d.device().name(),
                     DISK_IO_DIRECTION, d.direction().label());
             operations.add(a, d.operations());
             bytes.add(a, d.bytes());
-            service.add(a, d.service());
+            for (int i = 0; i < HISTOGRAMS.size(); i++) {
+                histograms.get(i).add(a, HISTOGRAMS.get(i).field().apply(d));
+            }
         }
 
+        MetricSet.LongPoints inflight = set.gauge("ioguard.disk.inflight", "{request}",
+                "Block requests issued to the disk and not completed.");
+        for (DiskInflight i : snapshot.inflight()) {
+            inflight.add(Attributes.of(SYSTEM_DEVICE, i.device().name()), i.requests());
+        }
+
+        MetricSet.LongPoints errors = set.counter("ioguard.disk.request.errors", "{error}",
+                "Failed block requests by block status (error.type not_supported is routine).");
+        for (DiskErrors e : snapshot.diskErrors()) {
+            errors.add(Attributes.of(SYSTEM_DEVICE, e.device().name(),
+                    DISK_IO_DIRECTION, e.direction().label(), ERROR_TYPE, e.errorType()), e.count());
+        }
+    }
+
+    private static void filesystems(MetricSet set, NodeSnapshot snapshot) {
         MetricSet.LongPoints fsErrors = set.counter("ioguard.filesystem.errors", "{error}",
                 "Filesystem errors reported by the kernel (ext4_error).");
         for (FilesystemErrors f : snapshot.filesystemErrors()) {
             fsErrors.add(Attributes.of(SYSTEM_DEVICE, f.device().name(),
                     FILESYSTEM_TYPE, f.fsType()), f.errors());
         }
-        return set.build();
     }
 }

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * The OTLP metrics push: an SDK meter provider whose {@link PeriodicMetricReader} collects the
  * kernel snapshot through {@link OtlpMetricProducer} every {@code OTEL_METRIC_EXPORT_INTERVAL} and
  * hands it to one OTLP exporter (the SDK never runs that exporter concurrently). Export failures
- * are logged by the SDK; counters are cumulative, so the next export makes up for a lost one.
+ * are logged by the SDK and counted ({@link #exportsFailed()}); counters are cumulative, so the
+ * next export makes up for a lost one.
  *
  * <p>{@link #forceFlush} and {@link #close()} may be called from any thread; close is idempotent
  * and exports once more before it returns (bounded by the metric export timeout).
@@ -22,10 +23,13 @@ import java.util.function.Supplier;
 public final class OtlpMetrics implements AutoCloseable {
     private final SdkMeterProvider provider;
     private final Duration timeout;
+    private final CountingMetricExporter exporter;
 
-    private OtlpMetrics(SdkMeterProvider provider, Duration timeout) {
+    private OtlpMetrics(SdkMeterProvider provider, Duration timeout,
+            CountingMetricExporter exporter) {
         this.provider = provider;
         this.timeout = timeout;
+        this.exporter = exporter;
     }
 
     /**
@@ -34,7 +38,9 @@ public final class OtlpMetrics implements AutoCloseable {
      */
     public static Optional<OtlpMetrics> start(OtlpConfig config, Supplier<NodeSnapshot> snapshots) {
         return config.metrics().map(settings -> {
-            PeriodicMetricReader reader = PeriodicMetricReader.builder(OtlpExporters.metrics(settings))
+            CountingMetricExporter exporter =
+                    new CountingMetricExporter(OtlpExporters.metrics(settings));
+            PeriodicMetricReader reader = PeriodicMetricReader.builder(exporter)
                     .setInterval(config.metricInterval())
                     .setExporterTimeout(config.metricTimeout())
                     .build();
@@ -44,7 +50,7 @@ public final class OtlpMetrics implements AutoCloseable {
                     .registerMetricProducer(new OtlpMetricProducer(snapshots,
                             Clock.getDefault().now(), Clock.getDefault()))
                     .build();
-            return new OtlpMetrics(provider, config.metricTimeout());
+            return new OtlpMetrics(provider, config.metricTimeout(), exporter);
         });
     }
 
@@ -52,6 +58,14 @@ public final class OtlpMetrics implements AutoCloseable {
     public boolean forceFlush() {
         CompletableResultCode r = provider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return r.isSuccess();
+    }
+
+    /**
+     * Metric exports that failed since start: the collector refused them or could not be reached
+     * within the export timeout, after the OTLP exporter's own retries. Any thread.
+     */
+    public long exportsFailed() {
+        return exporter.failed();
     }
 
     @Override

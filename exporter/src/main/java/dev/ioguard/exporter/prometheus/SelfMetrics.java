@@ -53,22 +53,30 @@ public final class SelfMetrics implements MultiCollector {
         for (Map.Entry<String, Long> e : s.blockUnaccounted().entrySet()) {
             unaccounted.add(counter(e.getValue(), Labels.of("reason", e.getKey())));
         }
-        return MetricSnapshots.of(
-                new GaugeSnapshot(new MetricMetadata("ioguard_hook_live",
+        MetricSnapshots.Builder out = MetricSnapshots.builder()
+                .metricSnapshot(new GaugeSnapshot(new MetricMetadata("ioguard_hook_live",
                         "1 when the kernel hook is attached and feeding data, 0 when it failed or "
-                                + "a fallback is used on this kernel."), hooks),
-                new CounterSnapshot(new MetricMetadata("ioguard_events_received",
+                                + "a fallback is used on this kernel."), hooks))
+                .metricSnapshot(new CounterSnapshot(new MetricMetadata("ioguard_events_received",
                         "Events read from the kernel ring buffers."),
-                        List.of(counter(s.eventsReceived(), Labels.EMPTY))),
-                new CounterSnapshot(new MetricMetadata("ioguard_events_delivered",
-                        "Events delivered, by sink."), delivered),
-                new CounterSnapshot(new MetricMetadata("ioguard_events_retried",
-                        "Export attempts repeated after a failure, by sink."), retried),
-                new CounterSnapshot(new MetricMetadata("ioguard_events_dropped",
-                        "Events lost, by reason and sink."), dropped),
-                new CounterSnapshot(new MetricMetadata("ioguard_block_requests_unaccounted",
+                        List.of(counter(s.eventsReceived(), Labels.EMPTY))))
+                .metricSnapshot(new CounterSnapshot(new MetricMetadata("ioguard_events_delivered",
+                        "Events delivered, by sink."), delivered))
+                .metricSnapshot(new CounterSnapshot(new MetricMetadata("ioguard_events_retried",
+                        "Export attempts repeated after a failure, by sink."), retried))
+                .metricSnapshot(new CounterSnapshot(new MetricMetadata("ioguard_events_dropped",
+                        "Events lost, by reason and sink."), dropped))
+                .metricSnapshot(new CounterSnapshot(new MetricMetadata(
+                        "ioguard_block_requests_unaccounted",
                         "Block requests the kernel programs could not fully account, by reason."),
                         unaccounted));
+        // Only while OTLP metrics are exported.
+        s.otlpMetricExportsFailed().ifPresent(failed -> out.metricSnapshot(new CounterSnapshot(
+                new MetricMetadata("ioguard_otlp_metric_exports_failed",
+                        "OTLP metric exports that failed after the exporter's own retries (values "
+                                + "are cumulative: the next export makes up for a lost one)."),
+                List.of(counter(failed, Labels.EMPTY)))));
+        return out.build();
     }
 
     private static CounterDataPointSnapshot counter(long value, Labels labels) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ioguard.exporter.otlp.RetryPolicy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,24 @@ class OptionsTest {
     void helpWinsOverVersion() {
         assertEquals(Options.Mode.HELP, parse("--version", "--help").mode());
         assertEquals(Options.Mode.VERSION, parse("--version").mode());
+    }
+
+    @Test
+    void helpListsTheOtlpEnvironmentVariables() {
+        String usage = Options.usage();
+        for (String variable : List.of("K8S_NODE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS",
+                "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_COMPRESSION",
+                "OTEL_METRIC_EXPORT_INTERVAL", "OTEL_METRIC_EXPORT_TIMEOUT",
+                "OTEL_METRICS_EXPORTER", "OTEL_LOGS_EXPORTER", "OTEL_SDK_DISABLED",
+                "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", RetryPolicy.MAX_ATTEMPTS,
+                RetryPolicy.INITIAL_BACKOFF, RetryPolicy.MAX_BACKOFF)) {
+            assertTrue(usage.contains(variable + " ") || usage.contains(variable + ",")
+                    || usage.contains(variable + "\n"), variable + " missing from:\n" + usage);
+        }
+        for (String line : usage.split("\n")) {
+            assertTrue(line.length() <= 90, "line too long for a terminal: " + line);
+        }
     }
 
     @Test

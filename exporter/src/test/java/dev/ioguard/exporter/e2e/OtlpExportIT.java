@@ -77,6 +77,15 @@ class OtlpExportIT {
                         .getExponentialHistogram().getDataPointsList().stream()
                         .filter(p -> matches(p.getAttributesList(), loop.name(), "write"))
                         .findFirst().orElseThrow().getCount());
+                // Every stage of a blk-mq device is exported (a loop device has all of them).
+                for (String h : List.of("ioguard.disk.request.duration",
+                        "ioguard.disk.queue.duration", "ioguard.disk.request.size",
+                        "ioguard.disk.queue.depth")) {
+                    assertTrue(metric(last, h).getExponentialHistogram().getDataPointsList().stream()
+                            .filter(p -> matches(p.getAttributesList(), loop.name(), "write"))
+                            .findFirst().orElseThrow(() -> new AssertionError("no " + h + " point"))
+                            .getCount() > 0, h);
+                }
                 List<KeyValue> resource = last.getResourceMetrics(0).getResource().getAttributesList();
                 assertEquals("node-e2e", OtlpHttpReceiver.stringAttribute(resource, "k8s.node.name"));
                 assertEquals("ioguard", OtlpHttpReceiver.stringAttribute(resource, "service.name"));
@@ -92,6 +101,8 @@ class OtlpExportIT {
                 assertEquals(java.util.OptionalDouble.of(0), PrometheusText.value(metrics,
                         "ioguard_events_dropped_total",
                         Map.of("sink", "otlp", "reason", "export_failed")), metrics);
+                assertEquals(java.util.OptionalDouble.of(0), PrometheusText.value(metrics,
+                        "ioguard_otlp_metric_exports_failed_total", Map.of()), metrics);
             }
         }
     }

@@ -4,15 +4,24 @@ import dev.ioguard.exporter.devices.BlockDevice;
 import dev.ioguard.exporter.histogram.Histogram;
 import dev.ioguard.exporter.histogram.LogLinearBuckets;
 import dev.ioguard.exporter.snapshot.Direction;
+import dev.ioguard.exporter.snapshot.DiskErrors;
+import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
 import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import dev.ioguard.exporter.testsupport.OtlpHttpReceiver;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Snapshots, configurations and proto helpers shared by the OTLP tests. Stateless. */
 final class Fixtures {
@@ -20,6 +29,7 @@ final class Fixtures {
 
     static final BlockDevice LOOP3 = new BlockDevice(7, 3, "loop3");
     static final BlockDevice NVME = new BlockDevice(259, 0, "nvme0n1");
+    static final BlockDevice ZRAM0 = new BlockDevice(252, 0, "zram0");
 
     /** Kernel duration units: 2^-30 s. */
     static long units(double seconds) {
@@ -38,24 +48,86 @@ final class Fixtures {
         return Histogram.of(slots, sum);
     }
 
+    /** A kernel histogram of these values in their own unit (bytes, requests). */
+    static Histogram values(long... values) {
+        long[] slots = new long[LogLinearBuckets.SLOTS];
+        long sum = 0;
+        for (long v : values) {
+            slots[LogLinearBuckets.slotOf(v)]++;
+            sum += v;
+        }
+        return Histogram.of(slots, sum);
+    }
+
+    private static final Histogram NONE = Histogram.empty();
+
     /**
-     * Two devices, reads and writes: exact powers of two (upper-inclusive boundaries), zeros (the
-     * zero bucket), gaps between occupied buckets, and an empty histogram.
+     * Three devices, every metric of the contract the snapshot has: exact powers of two
+     * (upper-inclusive boundaries), zeros (the zero bucket; requests issued directly have queue
+     * time 0), gaps between occupied buckets, a direction without IO (no histogram point at all),
+     * and a bio-based device (zram: total and size, no request stage).
      */
     static final NodeSnapshot SNAPSHOT = new NodeSnapshot(List.of(
-            io(LOOP3, Direction.WRITE, 6, 24576, durations(0, 0.0005, 0.001, 0.25, 0.25, 3.0)),
-            io(LOOP3, Direction.READ, 1, 4096, durations(0.002)),
-            io(NVME, Direction.READ, 5, 1 << 20,
-                    durations(0.00002, 0.00003, 0.0001, 0.0001, 0.0625)),
-            io(NVME, Direction.DISCARD, 0, 0, Histogram.empty())),
-            List.of(), List.of(),
+            new DiskIo(LOOP3, Direction.WRITE, 6, 24576,
+                    durations(0, 0.0005, 0.001, 0.25, 0.25, 3.0),
+                    durations(0, 0, 0, 0.0001, 0.004, 0.004),
+                    durations(0.0001, 0.0006, 0.0012, 0.26, 0.3, 3.5),
+                    values(4096, 4096, 4096, 4096, 4096, 4096),
+                    values(1, 1, 2, 3, 16, 16)),
+            new DiskIo(LOOP3, Direction.READ, 1, 4096,
+                    durations(0.002), durations(0), durations(0.0021), values(4096), values(1)),
+            new DiskIo(NVME, Direction.READ, 5, 1 << 20,
+                    durations(0.00002, 0.00003, 0.0001, 0.0001, 0.0625),
+                    durations(0, 0, 0, 0, 0),
+                    durations(0.00003, 0.00004, 0.0002, 0.0002, 0.07),
+                    values(4096, 61440, 131072, 262144, 589824),
+                    values(1, 2, 3, 4, 32)),
+            new DiskIo(NVME, Direction.DISCARD, 0, 0, NONE, NONE, NONE, NONE, NONE),
+            new DiskIo(ZRAM0, Direction.WRITE, 3, 12288, NONE, NONE,
+                    durations(0.000001, 0.000002, 0.00005), values(4096, 4096, 4096), NONE)),
+            List.of(new DiskInflight(LOOP3, 3), new DiskInflight(NVME, 0)),
+            List.of(new DiskErrors(LOOP3, Direction.WRITE, "io", 12),
+                    new DiskErrors(NVME, Direction.DISCARD, "not_supported", 1)),
             List.of(new FilesystemErrors(LOOP3, "ext4", 2)));
 
-    /** A device's IO with only the service stage filled. */
-    static DiskIo io(BlockDevice device, Direction direction, long ops, long bytes,
-            Histogram service) {
-        Histogram none = Histogram.empty();
-        return new DiskIo(device, direction, ops, bytes, service, none, none, none, none);
+    /** The first metric export to an OTLP/HTTP receiver for this snapshot, as decoded there. */
+    static ExportMetricsServiceRequest exportOnce(NodeSnapshot snapshot, Map<String, String> env)
+            throws Exception {
+        try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {
+            OtlpConfig config = httpConfig(receiver, env);
+            try (OtlpMetrics metrics = OtlpMetrics.start(config, () -> snapshot).orElseThrow()) {
+                if (!metrics.forceFlush()) {
+                    throw new AssertionError("export to the receiver failed");
+                }
+            }
+            if (!receiver.problems().isEmpty()) {
+                throw new AssertionError("receiver problems: " + receiver.problems());
+            }
+            return receiver.metricRequests().getFirst();
+        }
+    }
+
+    /** Every metric of the request, across resources and scopes. */
+    static List<Metric> metrics(ExportMetricsServiceRequest request) {
+        List<Metric> out = new ArrayList<>();
+        for (ResourceMetrics rm : request.getResourceMetricsList()) {
+            for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                out.addAll(sm.getMetricsList());
+            }
+        }
+        return out;
+    }
+
+    /** OTel bucket index -> count of the positive buckets, from the offset and the dense list. */
+    static Map<Integer, Long> buckets(ExponentialHistogramDataPoint p) {
+        Map<Integer, Long> out = new TreeMap<>();
+        List<Long> counts = p.getPositive().getBucketCountsList();
+        for (int i = 0; i < counts.size(); i++) {
+            if (counts.get(i) != 0) {
+                out.put(p.getPositive().getOffset() + i, counts.get(i));
+            }
+        }
+        return out;
     }
 
     /** OTLP over HTTP/protobuf to the receiver, with these extra variables. */

@@ -3,6 +3,7 @@ package dev.ioguard.exporter.otlp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ioguard.exporter.histogram.Histogram;
 import dev.ioguard.exporter.histogram.HistogramUnit;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
@@ -44,6 +45,23 @@ class MetricSetTest {
         assertEquals(AggregationTemporality.CUMULATIVE,
                 counter.getLongSumData().getAggregationTemporality());
         assertEquals(100, counter.getLongSumData().getPoints().iterator().next().getStartEpochNanos());
+    }
+
+    @Test
+    void aHistogramWithoutSamplesGetsNoPointAndAMetricOfOnlySuchHistogramsIsLeftOut() {
+        MetricSet set = set();
+        MetricSet.HistogramPoints service = set.histogram("ioguard.disk.service.duration",
+                HistogramUnit.SECONDS, "s");
+        MetricSet.HistogramPoints size = set.histogram("ioguard.disk.request.size",
+                HistogramUnit.BYTES, "b");
+        service.add(Attributes.empty(), Histogram.empty());
+        size.add(Attributes.empty(), Histogram.empty());
+        size.add(Attributes.builder().put("system.device", "loop3").build(), Fixtures.values(4096));
+
+        List<MetricData> metrics = set.build();
+        assertEquals(List.of("ioguard.disk.request.size"),
+                metrics.stream().map(MetricData::getName).toList());
+        assertEquals(1, metrics.getFirst().getExponentialHistogramData().getPoints().size());
     }
 
     @Test

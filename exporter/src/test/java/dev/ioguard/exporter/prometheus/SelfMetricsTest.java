@@ -1,5 +1,6 @@
 package dev.ioguard.exporter.prometheus;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ioguard.exporter.snapshot.SelfSnapshot;
@@ -8,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class SelfMetricsTest {
@@ -27,5 +29,14 @@ class SelfMetricsTest {
         assertTrue(text.contains("ioguard_events_retried_total{sink=\"stdout\"} 0.0"), text);
         assertTrue(text.contains("ioguard_events_dropped_total{reason=\"queue_full\",sink=\"otlp\"} 2.0"), text);
         assertTrue(text.contains("ioguard_events_dropped_total{reason=\"export_failed\",sink=\"otlp\"} 1.0"), text);
+    }
+
+    @Test
+    void failedOtlpMetricExportsAreCountedWhileOtlpMetricsAreExported() throws Exception {
+        String on = text(new SelfSnapshot(List.of(), 0, 0, List.of(), Map.of(), Map.of(),
+                OptionalLong.of(3)));
+        assertTrue(on.contains("ioguard_otlp_metric_exports_failed_total 3.0"), on);
+        String off = text(new SelfSnapshot(List.of(), 0, 0, List.of(), Map.of(), Map.of()));
+        assertFalse(off.contains("ioguard_otlp_metric_exports_failed"), off);
     }
 }
