@@ -20,6 +20,7 @@ import dev.ioguard.exporter.otlp.OtlpEventSink;
 import dev.ioguard.exporter.otlp.OtlpMetrics;
 import dev.ioguard.exporter.prometheus.HttpEndpoint;
 import dev.ioguard.exporter.prometheus.KernelMetrics;
+import dev.ioguard.exporter.prometheus.ProgramMetrics;
 import dev.ioguard.exporter.prometheus.SelfMetrics;
 import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
@@ -28,6 +29,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,6 +85,7 @@ public final class Exporter implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new KernelMetrics(this::nodeSnapshot));
         registry.register(new SelfMetrics(this::selfSnapshot));
+        registry.register(new ProgramMetrics(hooks::programRuns, Exporter::bpfStatsEnabled));
         http = own(HttpEndpoint.bind(options.listenAddress(), registry, hooks));
 
         Libbpf.routeLogToJava();
@@ -108,6 +112,16 @@ public final class Exporter implements AutoCloseable {
         otlpMetrics = otlp.flatMap(c -> OtlpMetrics.start(c, this::nodeSnapshot)).map(this::own)
                 .orElse(null);
         http.serve();
+    }
+
+    private static final Path BPF_STATS_SWITCH = Path.of("/proc/sys/kernel/bpf_stats_enabled");
+
+    private static boolean bpfStatsEnabled() {
+        try {
+            return Files.readString(BPF_STATS_SWITCH).strip().equals("1");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A request whose completion was not seen within this time is forgotten (and counted). */

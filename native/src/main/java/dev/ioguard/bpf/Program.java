@@ -4,7 +4,11 @@ import dev.ioguard.bpf.internal.LibbpfLog;
 import dev.ioguard.bpf.internal.NativeHandle;
 import dev.ioguard.bpf.internal.ObjectCalls;
 import dev.ioguard.bpf.internal.PointerResult;
+import dev.ioguard.bpf.internal.Structs;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Thread-safe: immutable, and {@link #attach()} may be called from any thread. A program loaded
@@ -63,6 +67,27 @@ public final class Program {
                 throw closed;
             }
             return link;
+        } finally {
+            owner.release();
+        }
+    }
+
+    /**
+     * The kernel's run statistics of this program.
+     *
+     * @throws BpfException when the kernel refuses the query
+     */
+    public ProgramStats stats() {
+        owner.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(Structs.PROG_INFO_SIZE, 8);
+            int rc = ObjectCalls.programInfo(fd, info, arena);
+            if (rc < 0) {
+                throw Failures.of("get_info", name, -rc);
+            }
+            return new ProgramStats(info.get(JAVA_LONG, Structs.PROG_INFO_RUN_TIME_NS),
+                    info.get(JAVA_LONG, Structs.PROG_INFO_RUN_CNT),
+                    info.get(JAVA_LONG, Structs.PROG_INFO_RECURSION_MISSES));
         } finally {
             owner.release();
         }

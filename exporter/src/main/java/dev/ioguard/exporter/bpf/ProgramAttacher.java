@@ -32,7 +32,8 @@ public final class ProgramAttacher {
             String purpose = purposes.getOrDefault(program.name(), program.name());
             try {
                 links.add(program.attach());
-                hooks.record(new Hook(program.sectionName(), purpose, Hook.State.LIVE, ""));
+                hooks.recordLive(new Hook(program.sectionName(), purpose, Hook.State.LIVE, ""),
+                        program::stats);
             } catch (BpfException e) {
                 LOG.log(Level.WARNING, "hook {0} ({1}) failed: {2}", program.sectionName(), purpose,
                         e.getMessage());

@@ -1,9 +1,12 @@
 package dev.ioguard.exporter.hooks;
 
+import dev.ioguard.bpf.ProgramStats;
+import dev.ioguard.exporter.snapshot.ProgramRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Which kernel hooks are live. Safe for concurrent use: probes record from their start-up thread,
@@ -12,6 +15,7 @@ import java.util.Map;
 public final class HookRegistry {
     private final Object lock = new Object();
     private final Map<String, Hook> hooks = new LinkedHashMap<>();
+    private final Map<String, Supplier<ProgramStats>> stats = new LinkedHashMap<>();
 
     /**
      * Records or replaces the state of a hook. One tracepoint may feed several purposes (each BPF
@@ -19,8 +23,39 @@ public final class HookRegistry {
      */
     public void record(Hook hook) {
         synchronized (lock) {
-            hooks.put(hook.name() + '\n' + hook.purpose(), hook);
+            hooks.put(key(hook), hook);
         }
+    }
+
+    private static String key(Hook hook) {
+        return hook.name() + '\n' + hook.purpose();
+    }
+
+    /** Records a live hook together with where to read its program's kernel statistics. */
+    public void recordLive(Hook hook, Supplier<ProgramStats> programStats) {
+        synchronized (lock) {
+            record(hook);
+            stats.put(key(hook), programStats);
+        }
+    }
+
+    /** Run statistics of every live hook's program; a program that cannot tell is left out. */
+    public List<ProgramRun> programRuns() {
+        Map<Hook, Supplier<ProgramStats>> live = new LinkedHashMap<>();
+        synchronized (lock) {
+            stats.forEach((key, supplier) -> live.put(hooks.get(key), supplier));
+        }
+        List<ProgramRun> runs = new ArrayList<>();
+        live.forEach((hook, supplier) -> {
+            try {
+                ProgramStats p = supplier.get();
+                runs.add(new ProgramRun(hook.name(), hook.purpose(), p.runTimeNs(), p.runCount(),
+                        p.recursionMisses()));
+            } catch (RuntimeException e) {
+                // closed or refused: its figures are simply absent from this collection
+            }
+        });
+        return runs;
     }
 
     /** All hooks in the order first recorded. */

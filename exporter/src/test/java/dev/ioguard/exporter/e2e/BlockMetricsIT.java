@@ -59,9 +59,9 @@ class BlockMetricsIT {
                 assertTrue(kernel.readsCompleted() > 1000 && kernel.writesCompleted() > 1000,
                         device + " did IO: " + kernel);
                 assertEquals(kernel.readsCompleted(), delta(before, after, device, "read"),
-                        device + " reads");
+                        device + " reads; " + after.lossCounters());
                 assertEquals(kernel.writesCompleted(), delta(before, after, device, "write"),
-                        device + " writes");
+                        device + " writes; " + after.lossCounters());
                 assertEquals(kernel.sectorsRead() * 512, after.bytes(device, "read")
                         - before.bytes(device, "read"), device + " bytes read");
                 assertEquals(kernel.sectorsWritten() * 512, after.bytes(device, "write")
@@ -111,10 +111,19 @@ class BlockMetricsIT {
             Fio.run("/dev/" + p1, "randread", "4k", 4, 1, "--size=16m");
             Fio.run("/dev/" + p2, "randwrite", "4k", 4, 1, "--size=16m");
             Scrape after = Scrape.whenIdle(exporter, devices);
+            StringBuilder table = new StringBuilder();
             for (String device : devices) {
                 DiskStats kernel = after.disks().get(device).minus(before.disks().get(device));
-                assertEquals(kernel.readsCompleted(), delta(before, after, device, "read"), device);
-                assertEquals(kernel.writesCompleted(), delta(before, after, device, "write"), device);
+                table.append(String.format("%s reads %d/%d writes %d/%d; ", device,
+                        kernel.readsCompleted(), delta(before, after, device, "read"),
+                        kernel.writesCompleted(), delta(before, after, device, "write")));
+            }
+            for (String device : devices) {
+                DiskStats kernel = after.disks().get(device).minus(before.disks().get(device));
+                assertEquals(kernel.readsCompleted(), delta(before, after, device, "read"),
+                        "diskstats/ioguard: " + table + after.lossCounters());
+                assertEquals(kernel.writesCompleted(), delta(before, after, device, "write"),
+                        "diskstats/ioguard: " + table + after.lossCounters());
             }
             long p1Reads = delta(before, after, p1, "read");
             assertTrue(p1Reads > 100, "reads on " + p1 + ": " + p1Reads);

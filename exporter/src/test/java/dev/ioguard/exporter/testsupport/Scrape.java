@@ -38,6 +38,18 @@ public record Scrape(String metrics, Map<String, DiskStats> disks) {
                 Map.of("system_device", device, "disk_io_direction", direction));
     }
 
+    /** The exporter's own loss counters in this scrape, for assertion messages. */
+    public String lossCounters() {
+        StringBuilder out = new StringBuilder();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("ioguard_block_requests_unaccounted_total")
+                    || line.startsWith("ioguard_bpf_program_misses_total")) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     public long ops(String device, String direction) {
         return counter("system_disk_operations_total", device, direction);
     }

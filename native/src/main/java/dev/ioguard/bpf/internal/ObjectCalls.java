@@ -45,6 +45,8 @@ public final class ObjectCalls {
     private static final MethodHandle PROGRAM_FD = libbpf("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle ATTACH = libbpf("bpf_program__attach",
             FunctionDescriptor.of(ADDRESS, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle OBJ_GET_INFO = libbpf("bpf_obj_get_info_by_fd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle LINK_DESTROY = libbpf("bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     private static final MethodHandle MAP_NAME = libbpf("bpf_map__name", FunctionDescriptor.of(ADDRESS, ADDRESS));
@@ -227,6 +229,20 @@ public final class ObjectCalls {
     private static int intCall(MethodHandle handle, MemorySegment argument) {
         try {
             return (int) handle.invokeExact(argument);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code bpf_obj_get_info_by_fd} for a program: fills {@code info} (at least
+     * {@link Structs#PROG_INFO_SIZE} bytes); returns 0 or -errno.
+     */
+    public static int programInfo(int fd, MemorySegment info, Arena arena) {
+        MemorySegment length = arena.allocate(JAVA_INT);
+        length.set(JAVA_INT, 0, (int) info.byteSize());
+        try {
+            return (int) OBJ_GET_INFO.invokeExact(fd, info, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }

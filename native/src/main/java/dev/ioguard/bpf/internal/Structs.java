@@ -49,6 +49,15 @@ public final class Structs {
             JAVA_INT.withName("info"),
             JAVA_INT.withName("size_or_type")).withName("btf_type");
 
+    /**
+     * The prefix of {@code struct bpf_prog_info} (linux/bpf.h) up to the run statistics; the
+     * kernel fills as much as the given length allows (232 bytes on 6.18 headers).
+     */
+    public static final long PROG_INFO_SIZE = 232;
+    public static final long PROG_INFO_RUN_TIME_NS = 192;
+    public static final long PROG_INFO_RUN_CNT = 200;
+    public static final long PROG_INFO_RECURSION_MISSES = 208;
+
     /** BTF kinds used by the feature probes (linux/btf.h). */
     public static final int BTF_KIND_PTR = 2;
     public static final int BTF_KIND_TYPEDEF = 8;

@@ -46,6 +46,9 @@ class StructsTest {
         values.put("offsetof btf_type.info", offset(BTF_TYPE, "info"));
         values.put("offsetof btf_type.size", offset(BTF_TYPE, "size_or_type"));
         values.put("offsetof btf_type.type", offset(BTF_TYPE, "size_or_type"));
+        values.put("offsetof bpf_prog_info.run_time_ns", Structs.PROG_INFO_RUN_TIME_NS);
+        values.put("offsetof bpf_prog_info.run_cnt", Structs.PROG_INFO_RUN_CNT);
+        values.put("offsetof bpf_prog_info.recursion_misses", Structs.PROG_INFO_RECURSION_MISSES);
         values.put("sizeof va_list", Structs.VA_LIST_SIZE);
         values.put("const BTF_KIND_PTR", (long) Structs.BTF_KIND_PTR);
         values.put("const BTF_KIND_TYPEDEF", (long) Structs.BTF_KIND_TYPEDEF);

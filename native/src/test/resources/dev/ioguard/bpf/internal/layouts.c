@@ -33,6 +33,9 @@ int main(void)
 	OFFSET(btf_type, info);
 	OFFSET(btf_type, size);
 	OFFSET(btf_type, type);
+	OFFSET(bpf_prog_info, run_time_ns);
+	OFFSET(bpf_prog_info, run_cnt);
+	OFFSET(bpf_prog_info, recursion_misses);
 	printf("sizeof va_list %zu\n", sizeof(va_list));
 	CONST(BTF_KIND_PTR);
 	CONST(BTF_KIND_TYPEDEF);
