@@ -58,14 +58,14 @@ static __always_inline void self_count(__u32 which)
 SEC("tp_btf/block_bio_queue")
 int BPF_PROG(block_bio_queue, struct bio *bio)
 {
-	struct block_device *bdev = BPF_CORE_READ(bio, bi_bdev);
-	struct gendisk *disk = BPF_CORE_READ(bdev, bd_disk);
-	__u32 op = BPF_CORE_READ(bio, bi_opf) & REQ_OP_MASK;
+	struct block_device *bdev = bio->bi_bdev;
+	struct gendisk *disk = bdev->bd_disk;
+	__u32 op = bio->bi_opf & REQ_OP_MASK;
 	struct bio_inflight entry = {
 		.queue_ns = bpf_ktime_get_ns(),
-		.bytes = BPF_CORE_READ(bio, bi_iter.bi_size),
-		.disk = IOGUARD_MKDEV(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor)),
-		.part = BPF_CORE_READ(bdev, bd_dev),
+		.bytes = bio->bi_iter.bi_size,
+		.disk = IOGUARD_MKDEV(disk->major, disk->first_minor),
+		.part = bdev->bd_dev,
 		/* op_stat_group(), as diskstats groups bios on bio-based devices */
 		.direction = op == REQ_OP_DISCARD ? IO_DIR_DISCARD : (op & 1) ? IO_DIR_WRITE : IO_DIR_READ,
 	};

@@ -36,7 +36,7 @@ struct {
 
 static __always_inline int on_error(struct request *rq, __u32 status, __u32 nr_bytes)
 {
-	__u32 op = BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK;
+	__u32 op = rq->cmd_flags & REQ_OP_MASK;
 	struct rq_error_key key = {
 		.disk = disk_dev(rq),
 		.status = status,
@@ -64,7 +64,7 @@ static __always_inline int on_error(struct request *rq, __u32 status, __u32 nr_b
 		return 0;
 	}
 	e->timestamp_ns = bpf_ktime_get_ns();
-	e->sector = BPF_CORE_READ(rq, __sector);
+	e->sector = rq->__sector;
 	e->disk = key.disk;
 	e->part = key.part;
 	e->direction = key.direction;

@@ -71,7 +71,7 @@ static __always_inline void self_count(__u32 which)
 
 static __always_inline __u32 direction_of(struct request *rq)
 {
-	__u32 op = BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK;
+	__u32 op = rq->cmd_flags & REQ_OP_MASK;
 
 	/* op_stat_group(): discard, then odd ops write, everything else read */
 	if (op == REQ_OP_DISCARD)
@@ -119,7 +119,7 @@ static __always_inline int on_issue(struct request *rq)
 	}
 	entry->issue_ns = now;
 	entry->queue_ns = entry->insert_ns ? now - entry->insert_ns : 0;
-	entry->bytes = BPF_CORE_READ(rq, __data_len);
+	entry->bytes = rq->__data_len;
 	entry->disk = disk_dev(rq);
 	entry->depth = disk_inflight_add(entry->disk, 1);
 	if (entry == &fresh && bpf_map_update_elem(&inflight, &key, &fresh, BPF_ANY)) {
@@ -153,7 +153,7 @@ static __always_inline void forget(__u64 key, struct rq_inflight *entry)
 
 static __always_inline int on_done(struct request *rq)
 {
-	__u32 flags = BPF_CORE_READ(rq, rq_flags);
+	__u32 flags = rq->rq_flags;
 	__u64 key = (__u64)rq;
 	struct rq_inflight *entry = bpf_map_lookup_elem(&inflight, &key);
 	struct rq_stats *stats;
@@ -225,7 +225,7 @@ int BPF_PROG(block_io_done, struct request *rq)
 SEC("tp_btf/block_rq_complete")
 int BPF_PROG(block_rq_complete, struct request *rq, int error, unsigned int nr_bytes)
 {
-	if (nr_bytes < BPF_CORE_READ(rq, __data_len))
+	if (nr_bytes < rq->__data_len)
 		return 0;
 	return on_done(rq);
 }

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel differences, in one place. Programs call the accessors here and never test versions.
+ *
+ * The accessors take BTF-typed pointers (tp_btf arguments) and read fields directly: the structs
+ * are preserve_access_index, so each load is still a CO-RE relocation, and the verifier turns it
+ * into a guarded load, several times cheaper than a bpf_probe_read_kernel helper call.
  */
 #ifndef IOGUARD_CORE_FIXES_BPF_H
 #define IOGUARD_CORE_FIXES_BPF_H
@@ -21,8 +25,8 @@ static __always_inline struct gendisk *get_disk(struct request *rq)
 	struct request___rq_disk *old = (void *)rq;
 
 	if (bpf_core_field_exists(old->rq_disk))
-		return BPF_CORE_READ(old, rq_disk);
-	return BPF_CORE_READ(rq, q, disk);
+		return old->rq_disk;
+	return rq->q->disk;
 }
 
 /* The whole disk's dev_t in the kernel's encoding (major << 20 | minor). */
@@ -32,18 +36,18 @@ static __always_inline __u32 disk_dev(struct request *rq)
 
 	if (!disk)
 		return 0;
-	return IOGUARD_MKDEV(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor));
+	return IOGUARD_MKDEV(disk->major, disk->first_minor);
 }
 
 /* The partition the kernel accounts the request to (the disk itself for unpartitioned IO). */
 static __always_inline __u32 part_dev(struct request *rq, __u32 whole_disk)
 {
-	struct block_device *part = BPF_CORE_READ(rq, part);
+	struct block_device *part = rq->part;
 
 	/* Before 5.11 rq->part was a struct hd_struct: account to the whole disk there. */
 	if (!part || !bpf_core_type_exists(struct block_device))
 		return whole_disk;
-	return BPF_CORE_READ(part, bd_dev);
+	return part->bd_dev;
 }
 
 /*
