@@ -98,7 +98,16 @@ static __always_inline int on_insert(struct request *rq)
 {
 	struct rq_inflight entry = { .insert_ns = bpf_ktime_get_ns() };
 	__u64 key = (__u64)rq;
+	struct rq_inflight *old = bpf_map_lookup_elem(&inflight, &key);
 
+	if (old) {
+		/* requeued: off the device until issued again, then timed from this insert */
+		if (old->issue_ns)
+			disk_inflight_add(old->disk, -1);
+		old->issue_ns = 0;
+		old->insert_ns = entry.insert_ns;
+		return 0;
+	}
 	if (bpf_map_update_elem(&inflight, &key, &entry, BPF_ANY))
 		self_count(RQ_SELF_INFLIGHT_FULL);
 	return 0;

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  */
 public final class DiskIoCollector {
     private static final Path SYS_BLOCK = Path.of("/sys/block");
+    private static final System.Logger LOG = System.getLogger(DiskIoCollector.class.getName());
 
     private final BlockRequestProbe requests;
     private final BlockBioProbe bios;
@@ -81,6 +82,8 @@ public final class DiskIoCollector {
             if (table.byKernelDev(e.diskDev()).isPresent()) {
                 live.add(e);
             } else {
+                LOG.log(System.Logger.Level.INFO, "block device {0} left /proc/partitions: its "
+                        + "figures are dropped", Integer.toHexString(e.diskDev()));
                 forget.accept(e);
             }
         }
