@@ -58,13 +58,13 @@ class BlockAndFilesystemIT {
                 assertTrue(kernel.readsCompleted() >= 400 && kernel.writesCompleted() >= 160,
                         "the IO reached the device: " + kernel);
                 String d = loop.name();
-                KernelCounts.assertReads(kernel.readsCompleted(),
+                KernelCounts.assertCounted(kernel.readsCompleted(),
                         after.ops(d, "read") - before.ops(d, "read"), "reads");
-                KernelCounts.assertWrites(kernel.writesCompleted(),
+                KernelCounts.assertCounted(kernel.writesCompleted(),
                         after.ops(d, "write") - before.ops(d, "write"), "writes");
-                KernelCounts.assertReads(kernel.sectorsRead() * 512,
+                KernelCounts.assertCounted(kernel.sectorsRead() * 512,
                         after.bytes(d, "read") - before.bytes(d, "read"), "bytes read");
-                assertEquals(kernel.sectorsWritten() * 512,
+                KernelCounts.assertCounted(kernel.sectorsWritten() * 512,
                         after.bytes(d, "write") - before.bytes(d, "write"), "bytes written");
                 // Every request counted was timed (as every stage histogram counts it).
                 for (String direction : List.of("read", "write")) {

@@ -36,7 +36,7 @@ public final class ServiceTimeTracer implements AutoCloseable {
                 + " @sum = sum(nsecs - @start[args->sector]); @n = count();"
                 + " delete(@start[args->sector]); }"
                 + " END { clear(@start); }";
-        Path output = Files.createTempFile("ioguard-bpftrace", ".out");
+        Path output = Files.createTempFile(Files.createTempDirectory("bpftrace-oracle"), "trace", ".out");
         Process p = new ProcessBuilder("bpftrace", "-e", script).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         ServiceTimeTracer tracer = new ServiceTimeTracer(p, output);
@@ -76,5 +76,6 @@ public final class ServiceTimeTracer implements AutoCloseable {
     public void close() throws IOException {
         process.destroyForcibly();
         Files.deleteIfExists(output);
+        Files.deleteIfExists(output.getParent());
     }
 }
