@@ -1,9 +1,7 @@
 package dev.ioguard.exporter.block;
 
-import dev.ioguard.bpf.BpfMap;
 import dev.ioguard.exporter.bpf.LoadedObject;
 import dev.ioguard.exporter.hooks.HookRegistry;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +16,12 @@ public final class BlockBioProbe implements AutoCloseable {
     public static final String TOTAL_DEFINITION = "bio queued (after blk-throttle) -> completed";
 
     private final LoadedObject object;
+    private final StatsMap stats;
     private final InflightAging aging;
 
     private BlockBioProbe(LoadedObject object) {
         this.object = object;
+        this.stats = new StatsMap(object.map("bio_stats"), StatsLayout.BIOS);
         this.aging = new InflightAging(object.map("bio_inflight"), 0);
     }
 
@@ -34,15 +34,11 @@ public final class BlockBioProbe implements AutoCloseable {
     }
 
     List<StatsEntry> read() {
-        List<StatsEntry> entries = new ArrayList<>();
-        for (BpfMap.Entry e : object.map("bio_stats").entries()) {
-            entries.add(StatsLayout.BIOS.decode(e.key(), e.value()));
-        }
-        return entries;
+        return stats.read();
     }
 
     void forget(StatsEntry entry) {
-        object.map("bio_stats").delete(StatsLayout.key(entry));
+        stats.forget(entry);
     }
 
     void ageInflight(long nowNs, long maxAgeNs) {

@@ -8,7 +8,6 @@ import dev.ioguard.exporter.hooks.Hook;
 import dev.ioguard.exporter.hooks.HookRegistry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +25,12 @@ public final class BlockRequestProbe implements AutoCloseable {
     private static final int INFLIGHT_DISK = 32;
 
     private final LoadedObject object;
+    private final StatsMap stats;
     private final InflightAging aging;
 
     private BlockRequestProbe(LoadedObject object) {
         this.object = object;
+        this.stats = new StatsMap(object.map("rq_stats"), StatsLayout.REQUESTS);
         this.aging = new InflightAging(object.map("inflight"), INFLIGHT_ISSUE_NS, 0);
     }
 
@@ -61,11 +62,7 @@ public final class BlockRequestProbe implements AutoCloseable {
 
     /** Every (disk, partition, direction) aggregate the kernel holds now. */
     List<StatsEntry> read() {
-        List<StatsEntry> entries = new ArrayList<>();
-        for (BpfMap.Entry e : object.map("rq_stats").entries()) {
-            entries.add(StatsLayout.REQUESTS.decode(e.key(), e.value()));
-        }
-        return entries;
+        return stats.read();
     }
 
     /** Requests in flight per whole disk (kernel dev_t). */
@@ -80,7 +77,7 @@ public final class BlockRequestProbe implements AutoCloseable {
 
     /** Drops a departed device's aggregates so that its series disappear. */
     void forget(StatsEntry entry) {
-        object.map("rq_stats").delete(StatsLayout.key(entry));
+        stats.forget(entry);
     }
 
     /**

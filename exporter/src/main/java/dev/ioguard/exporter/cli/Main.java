@@ -4,12 +4,11 @@ import dev.ioguard.bpf.BpfException;
 import dev.ioguard.bpf.VerifierException;
 import dev.ioguard.exporter.Exporter;
 import dev.ioguard.exporter.Preflight;
+import dev.ioguard.exporter.Version;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -41,7 +40,7 @@ public final class Main {
                 return 0;
             }
             case VERSION -> {
-                out.println("ioguard " + version());
+                out.println("ioguard " + Version.current());
                 return 0;
             }
             case RUN -> {
@@ -67,7 +66,7 @@ public final class Main {
             }
             return 1;
         }
-        err.println("ioguard " + version() + " listening on " + options.listenAddress()
+        err.println("ioguard " + Version.current() + " listening on " + options.listenAddress()
                 + " (/metrics, /healthz); node " + options.nodeName());
         exporter.hooks().all().forEach(h -> err.println("  hook " + h.state().label() + ": "
                 + h.name() + " (" + h.purpose() + ")"
@@ -95,18 +94,5 @@ public final class Main {
             return b.getMessage();
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("/dev/ioguard/exporter/version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }

@@ -1,11 +1,11 @@
 package dev.ioguard.exporter.otlp;
 
+import dev.ioguard.exporter.Version;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.resources.Resource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * OTLP export settings read from the standard OpenTelemetry environment variables (and ioguard's
@@ -72,7 +71,7 @@ public record OtlpConfig(Optional<SignalSettings> metrics, Optional<SignalSettin
      * version on the resource; empty when OTLP export is off.
      */
     public static Optional<OtlpConfig> fromEnvironment(Map<String, String> env) {
-        return fromEnvironment(env, hostName(), version());
+        return fromEnvironment(env, hostName(), Version.current());
     }
 
     static Optional<OtlpConfig> fromEnvironment(Map<String, String> environment, String hostName,
@@ -186,20 +185,6 @@ public record OtlpConfig(Optional<SignalSettings> metrics, Optional<SignalSettin
     private static String hostName() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    static String version() {
-        try (InputStream in = OtlpConfig.class.getResourceAsStream(
-                "/dev/ioguard/exporter/version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
         } catch (IOException e) {
             return "unknown";
         }

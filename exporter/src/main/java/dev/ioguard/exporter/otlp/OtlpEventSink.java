@@ -1,5 +1,6 @@
 package dev.ioguard.exporter.otlp;
 
+import dev.ioguard.exporter.Version;
 import dev.ioguard.exporter.events.Event;
 import dev.ioguard.exporter.events.EventSink;
 import io.opentelemetry.api.logs.LogRecordBuilder;
@@ -66,7 +67,7 @@ public final class OtlpEventSink implements EventSink, AutoCloseable {
         this.loggers = SdkLoggerProvider.builder().setResource(resource)
                 .addLogRecordProcessor(capture).build();
         this.logger = loggers.loggerBuilder("dev.ioguard.exporter")
-                .setInstrumentationVersion(OtlpConfig.version()).build();
+                .setInstrumentationVersion(Version.current()).build();
     }
 
     /** The sink when the configuration exports logs; it owns its exporter. */

@@ -1,5 +1,6 @@
 package dev.ioguard.exporter.otlp;
 
+import dev.ioguard.exporter.Version;
 import dev.ioguard.exporter.histogram.Histogram;
 import dev.ioguard.exporter.histogram.HistogramUnit;
 import dev.ioguard.exporter.snapshot.DiskErrors;
@@ -74,7 +75,7 @@ final class OtlpMetricProducer implements MetricProducer {
         this.startEpochNanos = startEpochNanos;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scope = InstrumentationScopeInfo.builder("dev.ioguard.exporter")
-                .setVersion(OtlpConfig.version()).build();
+                .setVersion(Version.current()).build();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.ioguard.exporter.otlp;
 
 import dev.ioguard.exporter.devices.BlockDevice;
 import dev.ioguard.exporter.histogram.Histogram;
-import dev.ioguard.exporter.histogram.LogLinearBuckets;
+import dev.ioguard.exporter.testsupport.Histograms;
 import dev.ioguard.exporter.snapshot.Direction;
 import dev.ioguard.exporter.snapshot.DiskErrors;
 import dev.ioguard.exporter.snapshot.DiskInflight;
@@ -33,31 +33,18 @@ final class Fixtures {
 
     /** Kernel duration units: 2^-30 s. */
     static long units(double seconds) {
-        return Math.round(Math.scalb(seconds, 30));
+        return Histograms.units(seconds);
     }
 
-    /** A kernel histogram of these durations, bucketed as the kernel does (hist_slot twin). */
     static Histogram durations(double... seconds) {
-        long[] slots = new long[LogLinearBuckets.SLOTS];
-        long sum = 0;
-        for (double s : seconds) {
-            long u = units(s);
-            slots[LogLinearBuckets.slotOf(u)]++;
-            sum += u;
-        }
-        return Histogram.of(slots, sum);
+        return Histograms.durations(seconds);
     }
 
-    /** A kernel histogram of these values in their own unit (bytes, requests). */
     static Histogram values(long... values) {
-        long[] slots = new long[LogLinearBuckets.SLOTS];
-        long sum = 0;
-        for (long v : values) {
-            slots[LogLinearBuckets.slotOf(v)]++;
-            sum += v;
-        }
-        return Histogram.of(slots, sum);
+        return Histograms.values(values);
     }
+
+
 
     private static final Histogram NONE = Histogram.empty();
 

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ioguard.exporter.devices.BlockDevice;
 import dev.ioguard.exporter.histogram.Histogram;
-import dev.ioguard.exporter.histogram.LogLinearBuckets;
 import dev.ioguard.exporter.snapshot.Direction;
 import dev.ioguard.exporter.snapshot.DiskErrors;
 import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
 import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
+import dev.ioguard.exporter.testsupport.Histograms;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
@@ -24,21 +24,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KernelMetricsTest {
-    /** Kernel duration units: 2^-30 s. */
-    private static long units(double seconds) {
-        return Math.round(Math.scalb(seconds, 30));
-    }
 
-    private static Histogram durations(double... seconds) {
-        long[] slots = new long[LogLinearBuckets.SLOTS];
-        long sum = 0;
-        for (double s : seconds) {
-            long u = units(s);
-            slots[LogLinearBuckets.slotOf(u)]++;
-            sum += u;
-        }
-        return Histogram.of(slots, sum);
-    }
 
     private static DiskIo io(Direction direction, long ops, long bytes, Histogram service) {
         Histogram none = Histogram.empty();
@@ -47,8 +33,8 @@ class KernelMetricsTest {
     }
 
     private static final NodeSnapshot SNAPSHOT = new NodeSnapshot(List.of(
-            io(Direction.WRITE, 4, 16384, durations(0.0005, 0.001, 0.25, 0.25)),
-            io(Direction.READ, 1, 4096, durations(0.002))),
+            io(Direction.WRITE, 4, 16384, Histograms.durations(0.0005, 0.001, 0.25, 0.25)),
+            io(Direction.READ, 1, 4096, Histograms.durations(0.002))),
             List.of(new DiskInflight(new BlockDevice(7, 3, "loop3"), 3)),
             List.of(new DiskErrors(new BlockDevice(7, 3, "loop3"), Direction.WRITE, "io", 12)),
             List.of(new FilesystemErrors(new BlockDevice(7, 3, "loop3"), "ext4", 2)));
