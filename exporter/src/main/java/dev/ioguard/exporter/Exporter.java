@@ -3,19 +3,19 @@ package dev.ioguard.exporter;
 import dev.ioguard.bpf.Libbpf;
 import dev.ioguard.exporter.block.BlockRequestProbe;
 import dev.ioguard.exporter.block.DiskIoCollector;
+import dev.ioguard.exporter.bpf.Tracefs;
 import dev.ioguard.exporter.cli.Options;
-import dev.ioguard.exporter.devices.BlockDevice;
-import dev.ioguard.exporter.devices.DeviceNumbers;
 import dev.ioguard.exporter.devices.DeviceTable;
 import dev.ioguard.exporter.events.EventPipeline;
 import dev.ioguard.exporter.events.StdoutSink;
 import dev.ioguard.exporter.fs.FsEventProbe;
-import dev.ioguard.exporter.fs.FsEventTranslator;
+import dev.ioguard.exporter.fs.MountSyscallProbe;
+import dev.ioguard.exporter.fshealth.FilesystemHealthMonitor;
 import dev.ioguard.exporter.hooks.HookRegistry;
 import dev.ioguard.exporter.prometheus.HttpEndpoint;
 import dev.ioguard.exporter.prometheus.KernelMetrics;
 import dev.ioguard.exporter.prometheus.SelfMetrics;
-import dev.ioguard.exporter.snapshot.FilesystemErrors;
+import dev.ioguard.exporter.snapshot.FilesystemHealth;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import dev.ioguard.exporter.snapshot.SelfSnapshot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -38,7 +38,9 @@ public final class Exporter implements AutoCloseable {
     private final HookRegistry hooks = new HookRegistry();
     private EventPipeline pipeline;
     private BlockRequestProbe blockProbe;
-    private FsEventProbe fsProbe;
+    private volatile FsEventProbe fsProbe; // read by the filesystem health thread
+    private MountSyscallProbe mountProbe;
+    private FilesystemHealthMonitor filesystems;
     private DiskIoCollector disks;
     private HttpEndpoint http;
     private boolean closed;
@@ -69,8 +71,12 @@ public final class Exporter implements AutoCloseable {
         Libbpf.routeLogToJava();
         pipeline = own(new EventPipeline(List.of(new StdoutSink(eventOut)),
                 options.eventQueueSize()));
-        FsEventTranslator translator = new FsEventTranslator(DeviceTable::read, options.nodeName());
-        fsProbe = own(FsEventProbe.start(hooks, e -> pipeline.publish(translator.translate(e))));
+        Tracefs tracefs = own(Tracefs.ensure());
+        filesystems = own(FilesystemHealthMonitor.start(options.nodeName(), pipeline::publish,
+                () -> fsProbe == null ? Map.of() : fsProbe.counts(),
+                () -> fsProbe != null && fsProbe.xfsShutdownsLive()));
+        fsProbe = own(FsEventProbe.start(hooks, tracefs, filesystems::onFsEvent));
+        mountProbe = own(MountSyscallProbe.start(hooks, tracefs, filesystems::onMountSyscall));
         blockProbe = own(BlockRequestProbe.start(hooks));
         disks = new DiskIoCollector(blockProbe, DeviceTable::read);
         http.serve();
@@ -91,20 +97,10 @@ public final class Exporter implements AutoCloseable {
 
     /** One consistent read of every kernel aggregate. */
     public NodeSnapshot nodeSnapshot() {
-        if (disks == null || fsProbe == null) {
-            return new NodeSnapshot(List.of(), List.of());
+        if (disks == null || filesystems == null) {
+            return new NodeSnapshot(List.of(), FilesystemHealth.EMPTY);
         }
-        DeviceTable table = DeviceTable.read();
-        List<FilesystemErrors> fsErrors = new ArrayList<>();
-        fsProbe.counts().forEach((key, count) -> {
-            long dev = Integer.toUnsignedLong(key.kernelDev());
-            int major = DeviceNumbers.major(dev);
-            int minor = DeviceNumbers.minor(dev);
-            BlockDevice device = table.byNumber(major, minor)
-                    .orElse(new BlockDevice(major, minor, major + ":" + minor));
-            fsErrors.add(new FilesystemErrors(device, key.kind().fsType(), count));
-        });
-        return new NodeSnapshot(disks.collect(), fsErrors);
+        return new NodeSnapshot(disks.collect(), filesystems.snapshot());
     }
 
     public SelfSnapshot selfSnapshot() {
@@ -116,7 +112,8 @@ public final class Exporter implements AutoCloseable {
             unaccounted.putAll(blockProbe.unaccounted());
         }
         return new SelfSnapshot(hooks.all(), pipeline == null ? 0 : pipeline.received(),
-                fsProbe == null ? 0 : fsProbe.droppedInKernel(), sinks, unaccounted);
+                (fsProbe == null ? 0 : fsProbe.droppedInKernel())
+                        + (mountProbe == null ? 0 : mountProbe.droppedInKernel()), sinks, unaccounted);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.ioguard.exporter.prometheus;
 
 import dev.ioguard.exporter.histogram.HistogramUnit;
 import dev.ioguard.exporter.snapshot.DiskIo;
-import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -11,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
@@ -43,21 +43,16 @@ public final class KernelMetrics implements MultiCollector {
             service.add(PrometheusHistograms.dataPoint(d.service(), HistogramUnit.SECONDS,
                     PrometheusHistograms.SECONDS_EXPONENTS, labels));
         }
-        List<CounterDataPointSnapshot> fsErrors = new ArrayList<>();
-        for (FilesystemErrors f : snapshot.filesystemErrors()) {
-            fsErrors.add(counter(f.errors(), Labels.of("system_device", f.device().name(),
-                    "system_filesystem_type", f.fsType())));
-        }
-        return MetricSnapshots.of(
+        List<MetricSnapshot> metrics = new ArrayList<>(List.of(
                 new CounterSnapshot(new MetricMetadata("system_disk_operations",
                         "Completed block requests, as /proc/diskstats counts them."), ops),
                 new CounterSnapshot(new MetricMetadata("system_disk_io_bytes",
                         "Bytes of completed block requests.", Unit.BYTES), bytes),
                 new HistogramSnapshot(new MetricMetadata("ioguard_disk_service_duration_seconds",
                         "Block request service time: issue to the device until completion.",
-                        Unit.SECONDS), service),
-                new CounterSnapshot(new MetricMetadata("ioguard_filesystem_errors",
-                        "Filesystem errors reported by the kernel (ext4_error)."), fsErrors));
+                        Unit.SECONDS), service)));
+        metrics.addAll(FilesystemMetrics.of(snapshot.filesystems()));
+        return new MetricSnapshots(metrics);
     }
 
     private static CounterDataPointSnapshot counter(long value, Labels labels) {

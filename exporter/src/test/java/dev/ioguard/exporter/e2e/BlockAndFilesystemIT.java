@@ -66,11 +66,14 @@ class BlockAndFilesystemIT {
                 // Every request counted was timed: the service histogram counts what ops counts.
                 assertEquals(after.ops("write"), after.serviceCount("write"));
 
-                Files.writeString(Path.of("/sys/fs/ext4", loop.name(), "trigger_fs_error"), "1");
                 long triggered = System.nanoTime();
-                String line = exporter.nextStdoutLine(Duration.ofSeconds(1));
-                long delayMs = (System.nanoTime() - triggered) / 1_000_000;
-                assertNotNull(line, "no event line within 1 s; stderr: " + exporter.stderr());
+                Files.writeString(Path.of("/sys/fs/ext4", loop.name(), "trigger_fs_error"), "1");
+                // Skip the start-up banner, and events of other tests' devices on this node.
+                ExporterProcess.TimedLine timed = exporter.awaitLine(l -> l.contains("\"event\":\"filesystem.error\"")
+                        && l.contains("\"device\":\"" + loop.name() + "\""), Duration.ofSeconds(1));
+                assertNotNull(timed, "no event line within 1 s; stderr: " + exporter.stderr());
+                String line = timed.text();
+                long delayMs = (timed.receivedNanos() - triggered) / 1_000_000;
                 assertTrue(line.contains("\"event\":\"filesystem.error\""), line);
                 assertTrue(line.contains("\"device\":\"" + loop.name() + "\""), line);
                 assertTrue(line.contains("\"dev\":\"" + loop.devNumber() + "\""), line);
