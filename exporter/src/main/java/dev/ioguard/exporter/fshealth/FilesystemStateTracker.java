@@ -380,7 +380,6 @@ public final class FilesystemStateTracker {
     /** Reports every waiting change that has its cause, or whose grace period is over. */
     private void resolvePending(long now) {
         recentAdmin.removeIf(e -> now - e.exitNs() > timing.evidenceLifetime().toNanos());
-        DeviceTable devices = null;
         for (Iterator<Transition> it = pending.iterator(); it.hasNext();) {
             Transition t = it.next();
             Optional<MountSyscallEvent> admin = explainingSyscall(t);
@@ -405,9 +404,6 @@ public final class FilesystemStateTracker {
             Cause cause = Cause.UNKNOWN;
             Map<String, Object> details = Map.of();
             if (t.toReadOnly() && !t.mountLevel() && t.subject().fsType().equals("ext4")) {
-                if (devices == null) {
-                    devices = env.devices();
-                }
                 Optional<Ext4ErrorState> record = env.ext4(t.subject().device());
                 Superblock sb = superblocks.get(t.subject().dev());
                 if (record.isPresent() && sb != null && sb.ext4ErrorsBaseline >= 0
