@@ -61,7 +61,18 @@ struct bio {
 
 struct super_block {
 	dev_t s_dev;
+	void *s_fs_info;
 	char s_id[32];
+};
+
+/* ext4's in-memory superblock (fs/ext4/ext4.h): the mount options, errors= among them. */
+struct ext4_sb_info {
+	unsigned int s_mount_opt;
+};
+
+/* xfs's mount (fs/xfs/xfs_mount.h): only the VFS superblock. */
+struct xfs_mount {
+	struct super_block *m_super;
 };
 
 #pragma clang attribute pop

@@ -6,14 +6,14 @@ import dev.ioguard.exporter.block.BlockErrorProbe;
 import dev.ioguard.exporter.block.BlockRequestProbe;
 import dev.ioguard.exporter.block.DiskErrorCollector;
 import dev.ioguard.exporter.block.DiskIoCollector;
+import dev.ioguard.exporter.bpf.Tracefs;
 import dev.ioguard.exporter.cli.Options;
-import dev.ioguard.exporter.devices.BlockDevice;
-import dev.ioguard.exporter.devices.DeviceNumbers;
 import dev.ioguard.exporter.devices.DeviceTable;
 import dev.ioguard.exporter.events.EventPipeline;
 import dev.ioguard.exporter.events.StdoutSink;
 import dev.ioguard.exporter.fs.FsEventProbe;
-import dev.ioguard.exporter.fs.FsEventTranslator;
+import dev.ioguard.exporter.fs.MountSyscallProbe;
+import dev.ioguard.exporter.fshealth.FilesystemHealthMonitor;
 import dev.ioguard.exporter.hooks.HookRegistry;
 import dev.ioguard.exporter.otlp.OtlpConfig;
 import dev.ioguard.exporter.otlp.OtlpEventSink;
@@ -22,7 +22,7 @@ import dev.ioguard.exporter.prometheus.HttpEndpoint;
 import dev.ioguard.exporter.prometheus.KernelMetrics;
 import dev.ioguard.exporter.prometheus.ProgramMetrics;
 import dev.ioguard.exporter.prometheus.SelfMetrics;
-import dev.ioguard.exporter.snapshot.FilesystemErrors;
+import dev.ioguard.exporter.snapshot.FilesystemHealth;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import dev.ioguard.exporter.snapshot.SelfSnapshot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -55,7 +55,9 @@ public final class Exporter implements AutoCloseable {
     private BlockRequestProbe requestProbe;
     private BlockBioProbe bioProbe;
     private BlockErrorProbe errorProbe;
-    private FsEventProbe fsProbe;
+    private volatile FsEventProbe fsProbe; // read by the filesystem health thread
+    private MountSyscallProbe mountProbe;
+    private FilesystemHealthMonitor filesystems;
     private DiskIoCollector disks;
     private DiskErrorCollector diskErrors;
     private HttpEndpoint http;
@@ -93,8 +95,12 @@ public final class Exporter implements AutoCloseable {
         otlpEvents = otlp.flatMap(OtlpEventSink::start).map(this::own).orElse(null);
         pipeline = own(new EventPipeline(otlpEvents == null ? List.of(new StdoutSink(eventOut))
                 : List.of(new StdoutSink(eventOut), otlpEvents), options.eventQueueSize()));
-        FsEventTranslator translator = new FsEventTranslator(DeviceTable::read, options.nodeName());
-        fsProbe = own(FsEventProbe.start(hooks, e -> pipeline.publish(translator.translate(e))));
+        Tracefs tracefs = own(Tracefs.ensure());
+        filesystems = own(FilesystemHealthMonitor.start(options.nodeName(), pipeline::publish,
+                () -> fsProbe == null ? Map.of() : fsProbe.counts(),
+                () -> fsProbe != null && fsProbe.xfsShutdownsLive()));
+        fsProbe = own(FsEventProbe.start(hooks, tracefs, filesystems::onFsEvent));
+        mountProbe = own(MountSyscallProbe.start(hooks, tracefs, filesystems::onMountSyscall));
         requestProbe = own(BlockRequestProbe.start(hooks));
         bioProbe = own(BlockBioProbe.start(hooks));
         disks = new DiskIoCollector(requestProbe, bioProbe, DeviceTable::read);
@@ -151,20 +157,11 @@ public final class Exporter implements AutoCloseable {
 
     /** One consistent read of every kernel aggregate. */
     public NodeSnapshot nodeSnapshot() {
-        if (disks == null || fsProbe == null || diskErrors == null) {
+        if (disks == null || filesystems == null || diskErrors == null) {
             return NodeSnapshot.empty();
         }
-        DeviceTable table = DeviceTable.read();
-        List<FilesystemErrors> fsErrors = new ArrayList<>();
-        fsProbe.counts().forEach((key, count) -> {
-            long dev = Integer.toUnsignedLong(key.kernelDev());
-            int major = DeviceNumbers.major(dev);
-            int minor = DeviceNumbers.minor(dev);
-            BlockDevice device = table.byNumber(major, minor)
-                    .orElse(new BlockDevice(major, minor, major + ":" + minor));
-            fsErrors.add(new FilesystemErrors(device, key.kind().fsType(), count));
-        });
-        return new NodeSnapshot(disks.collect(), disks.inflight(), diskErrors.collect(), fsErrors);
+        return new NodeSnapshot(disks.collect(), disks.inflight(), diskErrors.collect(),
+                filesystems.snapshot());
     }
 
     public SelfSnapshot selfSnapshot() {
@@ -179,6 +176,7 @@ public final class Exporter implements AutoCloseable {
             unaccounted.putAll(bioProbe.unaccounted());
         }
         long droppedInKernel = (fsProbe == null ? 0 : fsProbe.droppedInKernel())
+                + (mountProbe == null ? 0 : mountProbe.droppedInKernel())
                 + (errorProbe == null ? 0 : errorProbe.droppedInKernel());
         return new SelfSnapshot(hooks.all(), pipeline == null ? 0 : pipeline.received(),
                 droppedInKernel, sinks, unaccounted,

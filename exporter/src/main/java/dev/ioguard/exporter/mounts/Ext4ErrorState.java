@@ -25,7 +25,8 @@ import java.util.OptionalInt;
  * {@code errors_count} is {@code 0} until an error; {@code *_error_time} is seconds since the epoch,
  * {@code 0} when there is none; {@code *_error_func} is an empty line when there is none, else the kernel
  * function ({@code trigger_test_error} for {@code trigger_fs_error}); {@code *_error_line} is {@code 0}
- * when there is none.
+ * when there is none; {@code *_error_errcode} is ext4's own error code ({@code EXT4_ERR_*}, see
+ * {@link #errorCodeName}), {@code 0} when there is none ({@code 5}, EFSCORRUPTED, for {@code trigger_fs_error}).
  *
  * @param device the kernel name of the filesystem's device, as named under {@code /sys/fs/ext4}
  */
@@ -37,7 +38,8 @@ public record Ext4ErrorState(
         OptionalInt firstErrorLine,
         Optional<Instant> lastErrorTime,
         Optional<String> lastErrorFunction,
-        OptionalInt lastErrorLine) {
+        OptionalInt lastErrorLine,
+        OptionalInt lastErrorCode) {
 
     /** The usual root of ext4's per-filesystem sysfs directories. */
     public static final Path SYSFS_EXT4 = Path.of("/sys/fs/ext4");
@@ -50,12 +52,41 @@ public record Ext4ErrorState(
         Objects.requireNonNull(lastErrorTime, "lastErrorTime");
         Objects.requireNonNull(lastErrorFunction, "lastErrorFunction");
         Objects.requireNonNull(lastErrorLine, "lastErrorLine");
+        Objects.requireNonNull(lastErrorCode, "lastErrorCode");
         if (device.isBlank()) {
             throw new IllegalArgumentException("ext4 device name is blank");
         }
         if (errorsCount < 0) {
             throw new IllegalArgumentException("ext4 " + device + " errors_count is negative: " + errorsCount);
         }
+    }
+
+    /**
+     * The errno name of an ext4 error code ({@code EXT4_ERR_*} in fs/ext4/ext4.h, the on-disk encoding of
+     * {@code s_last_error_errcode}): {@code EIO}, {@code EFSCORRUPTED}, ...; {@code EXT4_ERR_<n>} for a code
+     * this table does not know.
+     */
+    public static String errorCodeName(int code) {
+        return switch (code) {
+            case 1 -> "EUNKNOWN";
+            case 2 -> "EIO";
+            case 3 -> "ENOMEM";
+            case 4 -> "EFSBADCRC";
+            case 5 -> "EFSCORRUPTED";
+            case 6 -> "ENOSPC";
+            case 7 -> "ENOKEY";
+            case 8 -> "EROFS";
+            case 9 -> "EFBIG";
+            case 10 -> "EEXIST";
+            case 11 -> "ERANGE";
+            case 12 -> "EOVERFLOW";
+            case 13 -> "EBUSY";
+            case 14 -> "ENOTDIR";
+            case 15 -> "ENOTEMPTY";
+            case 16 -> "ESHUTDOWN";
+            case 17 -> "EFAULT";
+            default -> "EXT4_ERR_" + code;
+        };
     }
 
     /** True once the filesystem has recorded an error. */
@@ -93,7 +124,8 @@ public record Ext4ErrorState(
                 line(dir, "first_error_line"),
                 time(dir, "last_error_time"),
                 function(dir, "last_error_func"),
-                line(dir, "last_error_line")));
+                line(dir, "last_error_line"),
+                line(dir, "last_error_errcode")));
     }
 
     /** The devices with a mounted ext4 filesystem: the directories under the root except {@code features}. */

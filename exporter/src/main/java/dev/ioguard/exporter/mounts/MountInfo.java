@@ -71,11 +71,14 @@ public record MountInfo(
     }
 
     /**
-     * The most severe read-only state this line shows: {@code emergency_ro} or {@code ro} in the super
+     * The most severe read-only state this line shows: {@code shutdown}, {@code emergency_ro} or {@code ro} in the super
      * options, then {@code ro} in the mount options. This is what mountinfo says; an overlay whose upper
      * filesystem failed still says {@code rw} here (see {@link MountTable#effectiveReadOnlyState}).
      */
     public ReadOnlyState readOnlyState() {
+        if (superOptions.contains("shutdown")) {
+            return ReadOnlyState.SHUT_DOWN;
+        }
         if (superOptions.contains("emergency_ro")) {
             return ReadOnlyState.EMERGENCY_READONLY;
         }

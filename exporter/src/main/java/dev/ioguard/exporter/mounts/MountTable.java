@@ -32,14 +32,16 @@ public final class MountTable {
 
     private final List<MountInfo> mounts;
     private final int skippedLines;
+    private final long readNanos;
     private final Map<Long, List<MountInfo>> byDevice = new HashMap<>();
     private final Map<String, List<MountInfo>> stacks = new HashMap<>();
     private final Map<Long, List<MountInfo>> overlaysByBackingDevice = new HashMap<>();
     private final Map<MountInfo, MountInfo> upperMountByOverlay = new HashMap<>();
 
-    private MountTable(List<MountInfo> mounts, int skippedLines) {
+    private MountTable(List<MountInfo> mounts, int skippedLines, long readNanos) {
         this.mounts = List.copyOf(mounts);
         this.skippedLines = skippedLines;
+        this.readNanos = readNanos;
         List<MountInfo> overlays = new ArrayList<>();
         for (MountInfo mount : this.mounts) {
             byDevice.computeIfAbsent(key(mount.major(), mount.minor()), k -> new ArrayList<>()).add(mount);
@@ -66,6 +68,14 @@ public final class MountTable {
 
     /** The table a mountinfo text describes. Lines that do not parse are left out and counted. */
     public static MountTable parse(String mountinfoText) {
+        return parse(mountinfoText, System.nanoTime());
+    }
+
+    /**
+     * As {@link #parse(String)}, for a text read at {@code readNanos} ({@link System#nanoTime()}, taken
+     * before the read began): the table shows every change made before that moment.
+     */
+    public static MountTable parse(String mountinfoText, long readNanos) {
         Objects.requireNonNull(mountinfoText, "mountinfoText");
         List<MountInfo> mounts = new ArrayList<>();
         int skipped = 0;
@@ -86,7 +96,7 @@ public final class MountTable {
             }
             start = end + 1;
         }
-        return new MountTable(mounts, skipped);
+        return new MountTable(mounts, skipped, readNanos);
     }
 
     /**
@@ -104,7 +114,8 @@ public final class MountTable {
      * @throws UncheckedIOException when it cannot be read
      */
     public static MountTable read(Path mountinfo) {
-        return parse(readText(mountinfo));
+        long readNanos = System.nanoTime();
+        return parse(readText(mountinfo), readNanos);
     }
 
     /** The raw text; a path is bytes, so invalid UTF-8 is replaced rather than failing the whole read. */
@@ -119,6 +130,11 @@ public final class MountTable {
     /** Every mount, in the order of the file. */
     public List<MountInfo> all() {
         return mounts;
+    }
+
+    /** When this table was read: {@link System#nanoTime()} just before reading began. */
+    public long readNanos() {
+        return readNanos;
     }
 
     /** Lines that did not have mountinfo's shape and were left out. */
@@ -177,7 +193,7 @@ public final class MountTable {
         ReadOnlyState own = mount.readOnlyState();
         return overlayUpperMount(mount)
                 .map(MountInfo::readOnlyState)
-                .filter(upper -> upper == ReadOnlyState.SUPERBLOCK_READONLY || upper == ReadOnlyState.EMERGENCY_READONLY)
+                .filter(ReadOnlyState::superblockWide)
                 .map(own::worse)
                 .orElse(own);
     }
@@ -236,8 +252,8 @@ public final class MountTable {
         return candidate;
     }
 
-    /** Lexical normalization of an absolute path; null for a relative one. */
-    static String normalize(String path) {
+    /** Lexical normalization of an absolute path ({@code //}, {@code .}, {@code ..}); null for a relative one. */
+    public static String normalize(String path) {
         if (path == null || !path.startsWith("/")) {
             return null;
         }

@@ -151,13 +151,14 @@ public final class MountTableWatcher implements AutoCloseable {
                 whyNotPoll = "poll(2) is not usable: " + e;
             }
         }
+        long readNanos = System.nanoTime();
         try {
             lastText = MountTable.readText(mountinfo);
         } catch (UncheckedIOException e) {
             closePoll();
             throw e;
         }
-        current = MountTable.parse(lastText);
+        current = MountTable.parse(lastText, readNanos);
         if (poll != null) {
             mode = MODE_POLL;
             LOG.log(Level.INFO, "watching {0} for mount changes with poll(2) POLLPRI, and re-reading it every {1} ms "
@@ -211,6 +212,7 @@ public final class MountTableWatcher implements AutoCloseable {
 
     private void refresh() {
         String text;
+        long readNanos = System.nanoTime();
         try {
             text = MountTable.readText(mountinfo);
         } catch (UncheckedIOException e) {
@@ -228,7 +230,7 @@ public final class MountTableWatcher implements AutoCloseable {
             return;
         }
         lastText = text;
-        current = MountTable.parse(text);
+        current = MountTable.parse(text, readNanos);
         deliver(current);
     }
 

@@ -19,11 +19,22 @@ public enum ReadOnlyState {
      * {@code errors=remount-ro} or was shut down. Both option fields still say {@code rw}, and statvfs
      * shows no {@code ST_RDONLY}, yet every write fails with EROFS.
      */
-    EMERGENCY_READONLY;
+    EMERGENCY_READONLY,
+    /**
+     * ext4 {@code shutdown} in the super options (Linux 6.18, measured): the filesystem was shut down
+     * (EXT4_IOC_SHUTDOWN, {@code xfs_io -x -c shutdown}, or its device went away). Both option fields
+     * still say {@code rw}; every write and most reads fail with EIO. (xfs shows no such marker.)
+     */
+    SHUT_DOWN;
 
     /** True for every state in which writes fail. */
     public boolean readOnly() {
         return this != WRITABLE;
+    }
+
+    /** True for the states of the superblock, which every mount of the filesystem (and overlays on it) meets. */
+    public boolean superblockWide() {
+        return this == SUPERBLOCK_READONLY || this == EMERGENCY_READONLY || this == SHUT_DOWN;
     }
 
     /** The more severe of two states. */

@@ -6,7 +6,9 @@ import dev.ioguard.exporter.histogram.HistogramUnit;
 import dev.ioguard.exporter.snapshot.DiskErrors;
 import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
-import dev.ioguard.exporter.snapshot.FilesystemErrors;
+import dev.ioguard.exporter.snapshot.FilesystemCount;
+import dev.ioguard.exporter.snapshot.FilesystemHealth;
+import dev.ioguard.exporter.snapshot.MountReadOnly;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -38,6 +40,9 @@ final class OtlpMetricProducer implements MetricProducer {
     static final AttributeKey<String> DISK_IO_DIRECTION = AttributeKey.stringKey("disk.io.direction");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<String> FILESYSTEM_TYPE = AttributeKey.stringKey("system.filesystem.type");
+    static final AttributeKey<String> FILESYSTEM_MOUNTPOINT =
+            AttributeKey.stringKey("system.filesystem.mountpoint");
+    static final AttributeKey<String> CAUSE = AttributeKey.stringKey("cause");
 
     /** One histogram of {@link DiskIo}: its name, kernel unit and description. */
     private record DiskHistogram(String name, HistogramUnit unit, String description,
@@ -120,12 +125,30 @@ final class OtlpMetricProducer implements MetricProducer {
         }
     }
 
+    /** Names, units and descriptions mirror prometheus/FilesystemMetrics (parity-tested). */
     private static void filesystems(MetricSet set, NodeSnapshot snapshot) {
-        MetricSet.LongPoints fsErrors = set.counter("ioguard.filesystem.errors", "{error}",
-                "Filesystem errors reported by the kernel (ext4_error).");
-        for (FilesystemErrors f : snapshot.filesystemErrors()) {
-            fsErrors.add(Attributes.of(SYSTEM_DEVICE, f.device().name(),
-                    FILESYSTEM_TYPE, f.fsType()), f.errors());
+        FilesystemHealth health = snapshot.filesystems();
+        MetricSet.LongPoints readOnly = set.gauge("ioguard.filesystem.readonly", "1",
+                "1 when writes through the mount fail: a ro mount or superblock, ext4 "
+                        + "emergency_ro or shutdown, a shut-down xfs, or an overlay whose upper "
+                        + "directory lies on one; else 0.");
+        for (MountReadOnly m : health.readOnly()) {
+            readOnly.add(Attributes.of(SYSTEM_DEVICE, m.device(), FILESYSTEM_MOUNTPOINT,
+                    m.mountPoint(), FILESYSTEM_TYPE, m.fsType()), m.readOnly() ? 1 : 0);
+        }
+        counts(set.counter("ioguard.filesystem.errors", "{error}", "Filesystem errors the kernel "
+                + "reported (ext4_error, and errors only ext4's errors_count shows), per mount point."),
+                health.errors());
+        counts(set.counter("ioguard.filesystem.shutdowns", "{shutdown}", "Filesystem shutdowns "
+                + "(xfs force shutdown, ext4 shutdown), per mount point and cause."), health.shutdowns());
+        counts(set.counter("ioguard.filesystem.remounts", "{remount}", "Transitions to read-only, "
+                + "per mount point and cause (fs_error, shutdown, admin, unknown)."), health.remounts());
+    }
+
+    private static void counts(MetricSet.LongPoints points, List<FilesystemCount> counts) {
+        for (FilesystemCount c : counts) {
+            points.add(Attributes.of(SYSTEM_DEVICE, c.device(), FILESYSTEM_MOUNTPOINT, c.mountPoint(),
+                    FILESYSTEM_TYPE, c.fsType(), CAUSE, c.cause()), c.count());
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.ioguard.exporter.histogram.HistogramUnit;
 import dev.ioguard.exporter.snapshot.DiskErrors;
 import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
-import dev.ioguard.exporter.snapshot.FilesystemErrors;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -105,13 +104,7 @@ public final class KernelMetrics implements MultiCollector {
         out.metricSnapshot(new CounterSnapshot(new MetricMetadata("ioguard_disk_request_errors",
                 "Failed block requests by block status (error_type not_supported is routine)."),
                 errors));
-        List<CounterDataPointSnapshot> fsErrors = new ArrayList<>();
-        for (FilesystemErrors f : snapshot.filesystemErrors()) {
-            fsErrors.add(counter(f.errors(), Labels.of("system_device", f.device().name(),
-                    "system_filesystem_type", f.fsType())));
-        }
-        out.metricSnapshot(new CounterSnapshot(new MetricMetadata("ioguard_filesystem_errors",
-                "Filesystem errors reported by the kernel (ext4_error)."), fsErrors));
+        FilesystemMetrics.of(snapshot.filesystems()).forEach(out::metricSnapshot);
         return out.build();
     }
 

@@ -91,10 +91,20 @@ class OtlpExportIT {
                 assertEquals("ioguard", OtlpHttpReceiver.stringAttribute(resource, "service.name"));
                 assertFalse(OtlpHttpReceiver.stringAttribute(resource, "host.name").isBlank());
 
-                // The receiver keeps a request before it answers; the sink counts after the answer.
-                OtlpHttpReceiver.await("ioguard_events_delivered_total{sink=\"otlp\"} 1",
+                // The same incident's read-only remount, one event, as an ERROR log record.
+                OtlpHttpReceiver.await("filesystem.remount.readonly log record for " + loop.name(),
+                        Duration.ofSeconds(5),
+                        () -> record(receiver, "filesystem.remount.readonly", loop.name()).isPresent());
+                LogRecord remount = record(receiver, "filesystem.remount.readonly", loop.name()).orElseThrow();
+                assertEquals("ERROR", remount.getSeverityText());
+                assertEquals("fs_error", OtlpHttpReceiver.stringAttribute(remount.getAttributesList(), "cause"));
+
+                // The receiver keeps a request before it answers; the sink counts after the answer:
+                // every record the receiver holds was counted as delivered, no more, no less.
+                OtlpHttpReceiver.await("ioguard_events_delivered_total{sink=\"otlp\"} = records received",
                         Duration.ofSeconds(5), () -> PrometheusText.counter(scrape(exporter),
-                                "ioguard_events_delivered_total", Map.of("sink", "otlp")) == 1);
+                                "ioguard_events_delivered_total", Map.of("sink", "otlp"))
+                                == receiver.logRecords().size());
                 String metrics = scrape(exporter);
                 assertEquals(java.util.OptionalDouble.of(0), PrometheusText.value(metrics,
                         "ioguard_events_retried_total", Map.of("sink", "otlp")), metrics);
@@ -119,8 +129,12 @@ class OtlpExportIT {
     }
 
     private static Optional<LogRecord> errorRecord(OtlpHttpReceiver receiver, String device) {
+        return record(receiver, "filesystem.error", device);
+    }
+
+    private static Optional<LogRecord> record(OtlpHttpReceiver receiver, String event, String device) {
         return receiver.logRecords().stream()
-                .filter(r -> r.getEventName().equals("filesystem.error")
+                .filter(r -> r.getEventName().equals(event)
                         && device.equals(OtlpHttpReceiver.stringAttribute(r.getAttributesList(), "device")))
                 .findFirst();
     }

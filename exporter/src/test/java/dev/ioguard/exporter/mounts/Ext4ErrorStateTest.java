@@ -29,7 +29,8 @@ class Ext4ErrorStateTest {
     private static final Map<String, String> AFTER_TRIGGER = Map.of(
             "errors_count", "1\n",
             "first_error_time", "1795722664\n", "first_error_func", "trigger_test_error\n", "first_error_line", "129\n",
-            "last_error_time", "1795722664\n", "last_error_func", "trigger_test_error\n", "last_error_line", "129\n");
+            "last_error_time", "1795722664\n", "last_error_func", "trigger_test_error\n", "last_error_line", "129\n",
+            "last_error_errcode", "5\n");
 
     @TempDir
     Path sysfsExt4;
@@ -41,7 +42,7 @@ class Ext4ErrorStateTest {
         Ext4ErrorState state = Ext4ErrorState.read(sysfsExt4, "vda").orElseThrow();
 
         assertEquals(new Ext4ErrorState("vda", 0, Optional.empty(), Optional.empty(), OptionalInt.empty(),
-                Optional.empty(), Optional.empty(), OptionalInt.empty()), state);
+                Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty()), state);
         assertFalse(state.hasErrors());
     }
 
@@ -59,6 +60,11 @@ class Ext4ErrorStateTest {
         assertEquals(state.firstErrorTime(), state.lastErrorTime());
         assertEquals(Optional.of("trigger_test_error"), state.lastErrorFunction());
         assertEquals(OptionalInt.of(129), state.lastErrorLine());
+        // ext4_error() without an errno records EFSCORRUPTED, ext4's code 5.
+        assertEquals(OptionalInt.of(5), state.lastErrorCode());
+        assertEquals("EFSCORRUPTED", Ext4ErrorState.errorCodeName(state.lastErrorCode().getAsInt()));
+        assertEquals("EIO", Ext4ErrorState.errorCodeName(2));
+        assertEquals("EXT4_ERR_99", Ext4ErrorState.errorCodeName(99));
     }
 
     @Test
@@ -105,7 +111,7 @@ class Ext4ErrorStateTest {
     @Test
     void theRecordRejectsANegativeCount() {
         assertThrows(IllegalArgumentException.class, () -> new Ext4ErrorState("vda", -1, Optional.empty(), Optional.empty(),
-                OptionalInt.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty()));
+                OptionalInt.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty()));
     }
 
     /** Runs against this machine: every mounted ext4 filesystem has a record, with details exactly when it has errors. */

@@ -23,6 +23,8 @@ class MountInfoTest {
         // Linux 6.18 after trigger_fs_error under errors=remount-ro (measured): both fields still say rw.
         "rw,relatime        | rw,errors=remount-ro,emergency_ro     | EMERGENCY_READONLY",
         "ro,relatime        | ro,emergency_ro                       | EMERGENCY_READONLY",
+        // Linux 6.18 after xfs_io -x -c shutdown on ext4 (measured): only the super options tell.
+        "rw,relatime        | rw,shutdown                           | SHUT_DOWN",
         // Option names are whole words: neither of these is "ro".
         "rw,nosuid,rootcontext=x | rw,errors=ro_but_not_really      | WRITABLE",
     })
@@ -38,6 +40,16 @@ class MountInfoTest {
         assertEquals(ReadOnlyState.EMERGENCY_READONLY, ReadOnlyState.MOUNT_READONLY.worse(ReadOnlyState.EMERGENCY_READONLY));
         assertEquals(ReadOnlyState.SUPERBLOCK_READONLY, ReadOnlyState.SUPERBLOCK_READONLY.worse(ReadOnlyState.WRITABLE));
         assertFalse(ReadOnlyState.WRITABLE.readOnly());
+        assertEquals(ReadOnlyState.SHUT_DOWN, ReadOnlyState.EMERGENCY_READONLY.worse(ReadOnlyState.SHUT_DOWN));
+    }
+
+    @Test
+    void onlySuperblockStatesReachEveryMountAndOverlay() {
+        assertFalse(ReadOnlyState.WRITABLE.superblockWide());
+        assertFalse(ReadOnlyState.MOUNT_READONLY.superblockWide());
+        assertTrue(ReadOnlyState.SUPERBLOCK_READONLY.superblockWide());
+        assertTrue(ReadOnlyState.EMERGENCY_READONLY.superblockWide());
+        assertTrue(ReadOnlyState.SHUT_DOWN.superblockWide());
     }
 
     @Test

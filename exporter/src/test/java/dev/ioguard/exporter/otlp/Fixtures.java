@@ -7,7 +7,9 @@ import dev.ioguard.exporter.snapshot.Direction;
 import dev.ioguard.exporter.snapshot.DiskErrors;
 import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
-import dev.ioguard.exporter.snapshot.FilesystemErrors;
+import dev.ioguard.exporter.snapshot.FilesystemCount;
+import dev.ioguard.exporter.snapshot.FilesystemHealth;
+import dev.ioguard.exporter.snapshot.MountReadOnly;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import dev.ioguard.exporter.testsupport.OtlpHttpReceiver;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -75,7 +77,13 @@ final class Fixtures {
             List.of(new DiskInflight(LOOP3, 3), new DiskInflight(NVME, 0)),
             List.of(new DiskErrors(LOOP3, Direction.WRITE, "io", 12),
                     new DiskErrors(NVME, Direction.DISCARD, "not_supported", 1)),
-            List.of(new FilesystemErrors(LOOP3, "ext4", 2)));
+            new FilesystemHealth(
+                    List.of(new MountReadOnly("loop3", "/data", "ext4", true),
+                            new MountReadOnly("loop3", "/merged", "overlay", true),
+                            new MountReadOnly("vda", "/", "ext4", false)),
+                    List.of(new FilesystemCount("loop3", "/data", "ext4", "fs_error", 2)),
+                    List.of(new FilesystemCount("loop4", "/logs", "xfs", "admin", 1)),
+                    List.of(new FilesystemCount("loop3", "/data", "ext4", "fs_error", 1))));
 
     /** The first metric export to an OTLP/HTTP receiver for this snapshot, as decoded there. */
     static ExportMetricsServiceRequest exportOnce(NodeSnapshot snapshot, Map<String, String> env)

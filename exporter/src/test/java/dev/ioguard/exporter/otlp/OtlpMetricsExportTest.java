@@ -108,7 +108,9 @@ class OtlpMetricsExportTest {
         assertEquals(2, fs.getAsInt());
         assertEquals("loop3", string(fs.getAttributesList(), "system.device"));
         assertEquals("ext4", string(fs.getAttributesList(), "system.filesystem.type"));
-        assertEquals(2, fs.getAttributesCount());
+        assertEquals("/data", string(fs.getAttributesList(), "system.filesystem.mountpoint"));
+        assertEquals("fs_error", string(fs.getAttributesList(), "cause"));
+        assertEquals(4, fs.getAttributesCount());
     }
 
     private static long value(Metric m, String device, String direction) {

@@ -9,7 +9,9 @@ import dev.ioguard.exporter.snapshot.Direction;
 import dev.ioguard.exporter.snapshot.DiskErrors;
 import dev.ioguard.exporter.snapshot.DiskInflight;
 import dev.ioguard.exporter.snapshot.DiskIo;
-import dev.ioguard.exporter.snapshot.FilesystemErrors;
+import dev.ioguard.exporter.snapshot.FilesystemCount;
+import dev.ioguard.exporter.snapshot.FilesystemHealth;
+import dev.ioguard.exporter.snapshot.MountReadOnly;
 import dev.ioguard.exporter.snapshot.NodeSnapshot;
 import dev.ioguard.exporter.testsupport.Histograms;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
@@ -37,7 +39,16 @@ class KernelMetricsTest {
             io(Direction.READ, 1, 4096, Histograms.durations(0.002))),
             List.of(new DiskInflight(new BlockDevice(7, 3, "loop3"), 3)),
             List.of(new DiskErrors(new BlockDevice(7, 3, "loop3"), Direction.WRITE, "io", 12)),
-            List.of(new FilesystemErrors(new BlockDevice(7, 3, "loop3"), "ext4", 2)));
+            new FilesystemHealth(
+                    List.of(new MountReadOnly("loop3", "/data", "ext4", true),
+                            new MountReadOnly("loop3", "/srv/bind", "ext4", true),
+                            new MountReadOnly("loop3", "/merged", "overlay", true),
+                            new MountReadOnly("vda", "/", "ext4", false)),
+                    List.of(new FilesystemCount("loop3", "/data", "ext4", "fs_error", 2),
+                            new FilesystemCount("loop3", "/srv/bind", "ext4", "fs_error", 2)),
+                    List.of(new FilesystemCount("loop4", "/logs", "xfs", "admin", 1)),
+                    List.of(new FilesystemCount("loop3", "/data", "ext4", "fs_error", 1),
+                            new FilesystemCount("loop3", "/srv/bind", "ext4", "fs_error", 1))));
 
     private static String text() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -54,9 +65,6 @@ class KernelMetricsTest {
         assertTrue(text.contains(
                 "system_disk_io_bytes_total{disk_io_direction=\"read\",system_device=\"loop3\"} 4096.0"),
                 text);
-        assertTrue(text.contains(
-                "ioguard_filesystem_errors_total{system_device=\"loop3\",system_filesystem_type=\"ext4\"} 2.0"),
-                text);
         assertTrue(text.contains("ioguard_disk_inflight_requests{system_device=\"loop3\"} 3.0"), text);
         assertTrue(text.contains("ioguard_disk_request_errors_total{disk_io_direction=\"write\","
                 + "error_type=\"io\",system_device=\"loop3\"} 12.0"), text);
@@ -67,6 +75,24 @@ class KernelMetricsTest {
         String text = text();
         assertTrue(text.contains("ioguard_disk_service_duration_seconds_count"), text);
         assertTrue(!text.contains("ioguard_disk_queue_duration_seconds_count"), text);
+    }
+
+    @Test
+    void filesystemStateIsAGaugePerMountAndCountersPerMountPointAndCause() throws IOException {
+        String text = text();
+        assertTrue(text.contains("ioguard_filesystem_readonly{system_device=\"loop3\","
+                + "system_filesystem_mountpoint=\"/srv/bind\",system_filesystem_type=\"ext4\"} 1.0"), text);
+        assertTrue(text.contains("ioguard_filesystem_readonly{system_device=\"loop3\","
+                + "system_filesystem_mountpoint=\"/merged\",system_filesystem_type=\"overlay\"} 1.0"), text);
+        assertTrue(text.contains("ioguard_filesystem_readonly{system_device=\"vda\","
+                + "system_filesystem_mountpoint=\"/\",system_filesystem_type=\"ext4\"} 0.0"), text);
+        assertTrue(text.contains("ioguard_filesystem_errors_total{cause=\"fs_error\",system_device=\"loop3\","
+                + "system_filesystem_mountpoint=\"/data\",system_filesystem_type=\"ext4\"} 2.0"), text);
+        assertTrue(text.contains("ioguard_filesystem_shutdowns_total{cause=\"admin\",system_device=\"loop4\","
+                + "system_filesystem_mountpoint=\"/logs\",system_filesystem_type=\"xfs\"} 1.0"), text);
+        assertTrue(text.contains("ioguard_filesystem_remounts_total{cause=\"fs_error\",system_device=\"loop3\","
+                + "system_filesystem_mountpoint=\"/srv/bind\",system_filesystem_type=\"ext4\"} 1.0"), text);
+        assertTrue(text.contains("# TYPE ioguard_filesystem_readonly gauge"), text);
     }
 
     @Test

@@ -28,14 +28,14 @@ public final class ExporterProcess implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
-    private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+    private final BlockingQueue<TimedLine> stdout = new LinkedBlockingQueue<>();
     private final StringBuffer stderr = new StringBuffer();
     private final int port;
 
     private ExporterProcess(Process process, int port) {
         this.process = process;
         this.port = port;
-        pump(process.getInputStream(), stdout::add, "stdout");
+        pump(process.getInputStream(), line -> stdout.add(new TimedLine(line, System.nanoTime())), "stdout");
         pump(process.getErrorStream(), line -> stderr.append(line).append('\n'), "stderr");
     }
 
@@ -104,9 +104,32 @@ public final class ExporterProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A stdout line and when this process read it ({@link System#nanoTime()}). */
+    public record TimedLine(String text, long receivedNanos) {}
+
     /** The next stdout line within the timeout, or null. */
     public String nextStdoutLine(Duration timeout) throws InterruptedException {
-        return stdout.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        TimedLine line = stdout.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return line == null ? null : line.text();
+    }
+
+    /**
+     * The first stdout line the predicate accepts within the timeout, or null; lines it rejects
+     * are dropped (events of other tests' devices on the same node, for instance).
+     */
+    public TimedLine awaitLine(java.util.function.Predicate<String> wanted, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            TimedLine line = stdout.poll(left, TimeUnit.NANOSECONDS);
+            if (line != null && wanted.test(line.text())) {
+                return line;
+            }
+        }
     }
 
     public String stderr() {

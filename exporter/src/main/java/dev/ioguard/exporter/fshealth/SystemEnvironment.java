@@ -1,0 +1,64 @@
+package dev.ioguard.exporter.fshealth;
+
+import dev.ioguard.exporter.devices.DeviceTable;
+import dev.ioguard.exporter.mounts.Ext4ErrorState;
+import dev.ioguard.exporter.mounts.MountTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The running system. Stateless; safe for concurrent use. */
+final class SystemEnvironment implements Environment {
+    @Override
+    public MountTable readMountTable() {
+        return MountTable.read();
+    }
+
+    @Override
+    public DeviceTable devices() {
+        return DeviceTable.read();
+    }
+
+    @Override
+    public Optional<Ext4ErrorState> ext4(String device) {
+        try {
+            return Ext4ErrorState.read(Ext4ErrorState.SYSFS_EXT4, device);
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean xfsShutDown(String mountPoint) {
+        try {
+            Files.readAttributes(Path.of(mountPoint), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            // The JDK reports errno as text: "Input/output error" is EIO (strerror).
+            return String.valueOf(e.getMessage()).contains("Input/output error");
+        }
+    }
+
+    @Override
+    public boolean deviceExists(DevNumber dev) {
+        return Files.exists(Path.of("/sys/dev/block", dev.toString()));
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public Instant now() {
+        return Instant.now();
+    }
+}
