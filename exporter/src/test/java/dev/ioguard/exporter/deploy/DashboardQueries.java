@@ -71,6 +71,28 @@ public final class DashboardQueries {
         return List.copyOf(out);
     }
 
+    /**
+     * The query of every template variable of type {@code query} (e.g.
+     * {@code label_values(system_disk_operations_total{instance=~"$node"}, system_device)}), with
+     * {@code values} substituted as in {@link #all(Path, Map)}. Panel is {@code variable: <name>},
+     * refId the variable's name.
+     */
+    public static List<Query> variableQueries(Path dashboardsDir, Map<String, String> values) {
+        List<Query> out = new ArrayList<>();
+        for (Path file : dashboards(dashboardsDir)) {
+            Set<String> defined = definedVariables(file);
+            for (JsonNode v : read(file).path("templating").path("list")) {
+                if (v.path("type").asText().equals("query")) {
+                    String name = v.path("name").asText();
+                    String query = v.path("query").path("query").asText(v.path("query").asText());
+                    out.add(new Query(file.getFileName().toString(), "variable: " + name, name,
+                            substitute(query, defined, values)));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Every query as written in the JSON, variables not substituted. */
     public static List<Query> raw(Path dashboardsDir) {
         List<Query> out = new ArrayList<>();

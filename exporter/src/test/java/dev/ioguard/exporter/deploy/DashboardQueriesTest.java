@@ -53,6 +53,18 @@ class DashboardQueriesTest {
     }
 
     @Test
+    void variableQueriesWithValuesSubstituted(@TempDir Path tmp) throws IOException {
+        write(tmp, DASHBOARD.replace("{\"name\": \"device\", \"type\": \"query\"}",
+                "{\"name\": \"device\", \"type\": \"query\", \"query\": {\"query\": "
+                        + "\"label_values(x{instance=~\\\"$node\\\"}, system_device)\"}}"));
+        assertEquals(List.of(
+                new DashboardQueries.Query("d.json", "variable: node", "node", ""),
+                new DashboardQueries.Query("d.json", "variable: device", "device",
+                        "label_values(x{instance=~\"node-a\"}, system_device)")),
+                DashboardQueries.variableQueries(tmp, Map.of("node", "node-a")));
+    }
+
+    @Test
     void anUndefinedVariableFails(@TempDir Path tmp) throws IOException {
         write(tmp, DASHBOARD.replace("[[device]]", "$disk"));
         var e = assertThrows(IllegalArgumentException.class, () -> DashboardQueries.all(tmp, Map.of("disk", "sda")));
