@@ -104,8 +104,8 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
                 Environment:
                   K8S_NODE_NAME               Node name put on events (default: the host name).
 
-                Needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE, on a kernel with BTF
-                (/sys/kernel/btf/vmlinux, Linux 5.8 or later).
+                Needs root, or CAP_BPF and CAP_PERFMON (and CAP_SYS_RESOURCE before Linux 5.11),
+                on a kernel with BTF (/sys/kernel/btf/vmlinux, Linux 5.8 or later).
                 """;
     }
 }
