@@ -4,9 +4,13 @@
 set -euo pipefail
 
 need=(clang llvm libbpf-dev libbpf1 bpftool maven e2fsprogs xfsprogs util-linux fio)
-if [[ "${1:-}" == "--test" ]]; then
-  need+=(prometheus gcc bpftrace)
-fi
+# --image: what scripts/build-image.sh needs (umoci writes the OCI image; readelf finds the shared
+# libraries the image needs). --test: that, and what the tests need, including a container
+# runtime to run the image (podman with runc: crun fails on this machine's hybrid cgroups).
+case "${1:-}" in
+  --image) need+=(umoci binutils) ;;
+  --test) need+=(prometheus gcc bpftrace umoci binutils podman runc skopeo jq) ;;
+esac
 
 missing=()
 for p in "${need[@]}"; do

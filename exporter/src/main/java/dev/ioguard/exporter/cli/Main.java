@@ -84,14 +84,24 @@ public final class Main {
         return 0;
     }
 
-    /** One line for the user: what failed, on which object, and the verifier's last words. */
+    /**
+     * One line for the user: what failed, on which object, and the verifier's last words; for a
+     * refusal (EPERM), the capabilities this process lacks.
+     */
     static String describe(Throwable e) {
-        if (e instanceof VerifierException v) {
-            return "the kernel refused BPF program '" + v.programName() + "': "
-                    + String.join(" | ", v.lastLines(5));
-        }
+        return describe(e, Preflight.capabilityHint());
+    }
+
+    static String describe(Throwable e, Optional<String> capabilityHint) {
         if (e instanceof BpfException b) {
-            return b.getMessage();
+            String text = b.getMessage();
+            if (e instanceof VerifierException v) {
+                // Without a log (refused before verifying, e.g. EPERM) the errno and libbpf's lines say why.
+                text = "the kernel refused BPF program '" + v.programName() + "': "
+                        + (v.log().isEmpty() ? b.getMessage() : String.join(" | ", v.lastLines(5)));
+            }
+            return "EPERM".equals(b.errnoName()) && capabilityHint.isPresent()
+                    ? text + " -- " + capabilityHint.get() : text;
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }

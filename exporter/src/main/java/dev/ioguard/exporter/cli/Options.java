@@ -127,8 +127,8 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
                   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, OTEL_EXPORTER_OTLP_LOGS_TIMEOUT, and
                   win over the general ones.
 
-                Needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE, on a kernel with BTF
-                (/sys/kernel/btf/vmlinux, Linux 5.8 or later).
+                Needs root, or CAP_BPF and CAP_PERFMON (and CAP_SYS_RESOURCE before Linux 5.11),
+                on a kernel with BTF (/sys/kernel/btf/vmlinux, Linux 5.8 or later).
                 """;
     }
 }

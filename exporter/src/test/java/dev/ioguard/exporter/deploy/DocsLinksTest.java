@@ -20,6 +20,7 @@ class DocsLinksTest {
         List<String> broken = new ArrayList<>();
         int links = 0;
         for (Path doc : List.of(ProjectRoot.resolve("deploy/README.md"), ProjectRoot.resolve("deploy/RUNBOOK.md"),
+                ProjectRoot.resolve("deploy/IMAGE.md"),
                 ProjectRoot.resolve("grafana-dashboards/README.md"))) {
             Matcher m = LINK.matcher(Files.readString(doc));
             while (m.find()) {

@@ -12,10 +12,21 @@ import java.util.OptionalDouble;
  */
 public record Scrape(String metrics, Map<String, DiskStats> disks) {
 
+    /** Where a scrape comes from: the exporter as a process, or in a container. */
+    @FunctionalInterface
+    public interface Metrics {
+        /** The /metrics text now. */
+        String get() throws Exception;
+    }
+
     public static Scrape whenIdle(ExporterProcess exporter, List<String> devices) throws Exception {
+        return whenIdle(() -> exporter.get("/metrics").body(), devices);
+    }
+
+    public static Scrape whenIdle(Metrics exporter, List<String> devices) throws Exception {
         for (int attempt = 0; attempt < 100; attempt++) {
             Map<String, DiskStats> first = stats(devices);
-            String metrics = exporter.get("/metrics").body();
+            String metrics = exporter.get();
             Thread.sleep(100);
             Map<String, DiskStats> second = stats(devices);
             if (first.equals(second) && second.values().stream().allMatch(d -> d.inFlight() == 0)) {
