@@ -216,8 +216,11 @@ config=(--no-history --created "$created" --os linux --architecture amd64
   # As bin/ioguard runs it, and a JVM that runs out of memory exits (and is restarted) rather than
   # limping on.
   --config.entrypoint=/opt/java/bin/java --config.entrypoint=--enable-native-access=ALL-UNNAMED
-  --config.entrypoint=-XX:+UseSerialGC --config.entrypoint=-Xss512k
-  --config.entrypoint=-XX:TieredStopAtLevel=1 --config.entrypoint=-XX:+ExitOnOutOfMemoryError
+  --config.entrypoint=-XX:+UseSerialGC --config.entrypoint=-Xss256k
+  --config.entrypoint=-XX:TieredStopAtLevel=1 --config.entrypoint=-XX:CICompilerCount=1
+  --config.entrypoint=-Xms8m --config.entrypoint=-Xmx48m
+  --config.entrypoint=-XX:ReservedCodeCacheSize=16m --config.entrypoint=-XX:MaxMetaspaceSize=64m
+  --config.entrypoint=-XX:MaxDirectMemorySize=16m --config.entrypoint=-XX:+ExitOnOutOfMemoryError
   --config.entrypoint=-jar --config.entrypoint=/opt/ioguard/ioguard.jar
   --config.cmd=--web.listen-address=:9477)
 for l in "${labels[@]}"; do config+=(--config.label "$l" --manifest.annotation "$l"); done

@@ -96,7 +96,8 @@ public final class Exporter implements AutoCloseable {
         pipeline = own(new EventPipeline(otlpEvents == null ? List.of(new StdoutSink(eventOut))
                 : List.of(new StdoutSink(eventOut), otlpEvents), options.eventQueueSize()));
         Tracefs tracefs = own(Tracefs.ensure());
-        filesystems = own(FilesystemHealthMonitor.start(options.nodeName(), pipeline::publish,
+        filesystems = own(FilesystemHealthMonitor.start(options.nodeName(), options.hostPaths(),
+                pipeline::publish,
                 () -> fsProbe == null ? Map.of() : fsProbe.counts(),
                 () -> fsProbe != null && fsProbe.xfsShutdownsLive()));
         fsProbe = own(FsEventProbe.start(hooks, tracefs, filesystems::onFsEvent));

@@ -1,5 +1,7 @@
 package dev.ioguard.exporter.cli;
 
+import dev.ioguard.exporter.mounts.HostPaths;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -7,7 +9,7 @@ import java.util.List;
  * {@code --name=value} or {@code --name value}. Immutable.
  */
 public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize,
-        String nodeName) {
+        String nodeName, HostPaths hostPaths) {
     public static final String DEFAULT_LISTEN = ":9477";
     public static final int DEFAULT_EVENT_QUEUE = 4096;
 
@@ -18,6 +20,8 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
         Mode mode = Mode.RUN;
         ListenAddress listen = ListenAddress.parse(DEFAULT_LISTEN);
         int queue = DEFAULT_EVENT_QUEUE;
+        Path procfs = HostPaths.DEFAULT.procfs();
+        Path rootfs = HostPaths.DEFAULT.rootfs();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name = arg;
@@ -46,6 +50,8 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
                     }
                     queue = positiveInt(name, value);
                 }
+                case "--path.procfs" -> procfs = Path.of(value == null ? next(args, ++i, name) : value);
+                case "--path.rootfs" -> rootfs = Path.of(value == null ? next(args, ++i, name) : value);
                 default -> throw new UsageException("unknown flag '" + arg + "'");
             }
         }
@@ -53,7 +59,11 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
         if (node.isBlank()) {
             node = hostName();
         }
-        return new Options(mode, listen, queue, node);
+        HostPaths paths = new HostPaths(procfs, rootfs);
+        if (mode == Mode.RUN && paths.problem() != null) {
+            throw new UsageException(paths.problem());
+        }
+        return new Options(mode, listen, queue, node, paths);
     }
 
     private static String next(List<String> args, int i, String name) {
@@ -100,6 +110,10 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
                       --events.queue-size=4096
                                               Events buffered per sink before new ones are
                                               dropped (and counted in ioguard_events_dropped_total).
+                      --path.procfs="/proc"   The node's procfs (in a container: the host's, e.g.
+                                              /host/proc): its init's mount table is watched.
+                      --path.rootfs="/"       The node's root filesystem (in a container: e.g.
+                                              /host/root), to stat(2) its mount points.
 
                 Environment:
                   K8S_NODE_NAME               Node name put on events (default: the host name).

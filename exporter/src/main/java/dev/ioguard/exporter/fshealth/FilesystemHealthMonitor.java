@@ -4,6 +4,7 @@ import dev.ioguard.exporter.events.Event;
 import dev.ioguard.exporter.fs.FsEvent;
 import dev.ioguard.exporter.fs.FsEventProbe;
 import dev.ioguard.exporter.fs.MountSyscallEvent;
+import dev.ioguard.exporter.mounts.HostPaths;
 import dev.ioguard.exporter.mounts.MountTable;
 import dev.ioguard.exporter.mounts.MountTableWatcher;
 import dev.ioguard.exporter.snapshot.FilesystemHealth;
@@ -32,10 +33,12 @@ public final class FilesystemHealthMonitor implements AutoCloseable {
     private final FilesystemStateTracker tracker;
     private final Supplier<Map<FsEventProbe.DevKind, Long>> kernelCounts;
     private final ScheduledExecutorService thread;
+    private final HostPaths paths;
     private MountTableWatcher watcher;
 
     private FilesystemHealthMonitor(FilesystemStateTracker tracker,
-            Supplier<Map<FsEventProbe.DevKind, Long>> kernelCounts) {
+            Supplier<Map<FsEventProbe.DevKind, Long>> kernelCounts, HostPaths paths) {
+        this.paths = paths;
         this.tracker = tracker;
         this.kernelCounts = kernelCounts;
         this.thread = Executors.newSingleThreadScheduledExecutor(
@@ -50,14 +53,14 @@ public final class FilesystemHealthMonitor implements AutoCloseable {
      * @param xfsHookLive  whether an xfs shutdown hook is live; if not, xfs mounts are checked with
      *                     stat(2) every second
      */
-    public static FilesystemHealthMonitor start(String node, Consumer<Event> publish,
+    public static FilesystemHealthMonitor start(String node, HostPaths paths, Consumer<Event> publish,
             Supplier<Map<FsEventProbe.DevKind, Long>> kernelCounts, BooleanSupplier xfsHookLive) {
         Objects.requireNonNull(xfsHookLive, "xfsHookLive");
         FilesystemHealthMonitor monitor = new FilesystemHealthMonitor(
-                FilesystemStateTracker.forSystem(node, publish), kernelCounts);
+                FilesystemStateTracker.forSystem(node, publish, paths), kernelCounts, paths);
         try {
-            monitor.tracker.initialize(MountTable.read());
-            monitor.watcher = MountTableWatcher.start(MountTable.PROC_SELF_MOUNTINFO, monitor.tracker::onMountTable);
+            monitor.tracker.initialize(MountTable.read(paths.mountinfo()));
+            monitor.watcher = MountTableWatcher.start(paths.mountinfo(), monitor.tracker::onMountTable);
             monitor.thread.scheduleWithFixedDelay(() -> monitor.guard("tick",
                     () -> monitor.tracker.tick(xfsHookLive.getAsBoolean())), 1, 1, TimeUnit.SECONDS);
             monitor.thread.scheduleWithFixedDelay(() -> monitor.guard("grace periods",
@@ -79,7 +82,8 @@ public final class FilesystemHealthMonitor implements AutoCloseable {
         tracker.onMountSyscall(e);
         if (e.succeeded()) {
             try {
-                thread.execute(() -> guard("mount table", () -> tracker.onMountTable(MountTable.read())));
+                thread.execute(() -> guard("mount table",
+                        () -> tracker.onMountTable(MountTable.read(paths.mountinfo()))));
             } catch (RejectedExecutionException closing) {
                 // Shutting down.
             }

@@ -7,6 +7,7 @@ import dev.ioguard.exporter.fs.FsEvent;
 import dev.ioguard.exporter.fs.FsEventProbe;
 import dev.ioguard.exporter.fs.MountSyscallEvent;
 import dev.ioguard.exporter.fshealth.IncidentEvents.Detection;
+import dev.ioguard.exporter.mounts.HostPaths;
 import dev.ioguard.exporter.mounts.Ext4ErrorState;
 import dev.ioguard.exporter.mounts.MountInfo;
 import dev.ioguard.exporter.mounts.MountTable;
@@ -84,8 +85,9 @@ public final class FilesystemStateTracker {
     }
 
     /** A tracker of the running system. */
-    public static FilesystemStateTracker forSystem(String node, Consumer<Event> publish) {
-        return new FilesystemStateTracker(new SystemEnvironment(), node, publish, Timing.DEFAULT);
+    public static FilesystemStateTracker forSystem(String node, Consumer<Event> publish,
+            HostPaths paths) {
+        return new FilesystemStateTracker(new SystemEnvironment(paths), node, publish, Timing.DEFAULT);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ioguard.exporter.fshealth;
 
 import dev.ioguard.exporter.devices.DeviceTable;
 import dev.ioguard.exporter.mounts.Ext4ErrorState;
+import dev.ioguard.exporter.mounts.HostPaths;
 import dev.ioguard.exporter.mounts.MountTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +14,17 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The running system. Stateless; safe for concurrent use. */
+/** The running system, as seen through the node's paths. Immutable; safe for concurrent use. */
 final class SystemEnvironment implements Environment {
+    private final HostPaths paths;
+
+    SystemEnvironment(HostPaths paths) {
+        this.paths = paths;
+    }
+
     @Override
     public MountTable readMountTable() {
-        return MountTable.read();
+        return MountTable.read(paths.mountinfo());
     }
 
     @Override
@@ -37,7 +44,8 @@ final class SystemEnvironment implements Environment {
     @Override
     public boolean xfsShutDown(String mountPoint) {
         try {
-            Files.readAttributes(Path.of(mountPoint), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Files.readAttributes(paths.onHost(mountPoint), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
             return false;
         } catch (NoSuchFileException e) {
             return false;
@@ -49,7 +57,8 @@ final class SystemEnvironment implements Environment {
 
     @Override
     public boolean deviceExists(DevNumber dev) {
-        return Files.exists(Path.of("/sys/dev/block", dev.toString()));
+        // /proc/partitions, not /sys/dev/block: container runtimes mask the latter.
+        return DeviceTable.read().byNumber(dev.major(), dev.minor()).isPresent();
     }
 
     @Override

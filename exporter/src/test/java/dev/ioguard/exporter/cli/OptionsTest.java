@@ -32,6 +32,15 @@ class OptionsTest {
     }
 
     @Test
+    void hostPathsDefaultToThisSystemsAndAreCheckedAtStart() {
+        assertEquals(java.nio.file.Path.of("/proc"), parse().hostPaths().procfs());
+        assertEquals(java.nio.file.Path.of("/"), parse("--path.procfs=/proc", "--path.rootfs", "/")
+                .hostPaths().rootfs());
+        assertTrue(assertThrows(UsageException.class, () -> parse("--path.procfs=/nonexistent"))
+                .getMessage().contains("--path.procfs=/nonexistent"));
+    }
+
+    @Test
     void helpWinsOverVersion() {
         assertEquals(Options.Mode.HELP, parse("--version", "--help").mode());
         assertEquals(Options.Mode.VERSION, parse("--version").mode());

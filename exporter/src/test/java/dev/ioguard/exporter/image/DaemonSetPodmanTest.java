@@ -47,9 +47,9 @@ class DaemonSetPodmanTest {
                 "--tmpfs=/tmp:rw,exec,mode=0777,size=16777216",
                 "--env=K8S_NODE_NAME=node-a",
                 "--publish=127.0.0.1:20001:9477/tcp",
-                "--memory=402653184",
+                "--memory=268435456",
                 "--cpus=1"), t.flags());
-        assertEquals(List.of("--web.listen-address=:9477"), t.args());
+        assertEquals(List.of("--web.listen-address=:9477", "--path.procfs=/host/proc"), t.args());
         assertEquals(Map.of(9477, 20001), t.ports());
         assertEquals(List.of("BPF", "PERFMON"), t.capabilities());
         assertEquals(Duration.ofSeconds(60), t.startupBudget());

@@ -23,6 +23,7 @@ import dev.ioguard.exporter.testsupport.ProjectFiles;
 import dev.ioguard.exporter.testsupport.PrometheusText;
 import dev.ioguard.exporter.testsupport.Root;
 import dev.ioguard.exporter.testsupport.Scrape;
+import dev.ioguard.exporter.testsupport.Tracefs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -157,7 +158,9 @@ class ImageIT {
     void underTheDeployedPrivilegesItMeasuresTheHostsDiskAndReportsItsExt4Error() throws Exception {
         ObjectNode deployed = DeployedDaemonSet.render(DEPLOYED);
         DaemonSetPodman.Translation run = translate(deployed);
-        try (LoopDevice loop = LoopDevice.create(64, false)) {
+        // The DaemonSet bind-mounts the node's tracefs (systemd nodes have it mounted); make it so.
+        try (Tracefs tracefs = Tracefs.ensureMounted();
+                LoopDevice loop = LoopDevice.create(64, false)) {
             loop.mkfs("ext4", "-E", "lazy_itable_init=0,lazy_journal_init=0");
             try (Mount mount = loop.mount("errors=remount-ro");
                     Podman.Container container = Podman.start(image, run)) {
