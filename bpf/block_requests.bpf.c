@@ -13,14 +13,21 @@
 #include "histogram.bpf.h"
 #include "block_requests.h"
 
-#define MAX_INFLIGHT 10240
+#define MAX_INFLIGHT 16384
 #define MAX_DEVICE_KEYS 1024
 
 #define REQ_OP_MASK 0xff
 #define REQ_OP_DISCARD 3
 
+/*
+ * One entry per request pointer, kept after completion: blk-mq preallocates its requests (one per
+ * tag), so the same few pointers come back, and an entry is reused by a lookup and a write in
+ * place. An insert and a delete per request cost 3-4 times more (measured: bench/RESULTS.md).
+ * insert_ns == issue_ns == 0 marks an entry idle (not in flight). An LRU map evicts the least
+ * recently used entries, idle ones first, when more distinct requests than it holds come by.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MAX_INFLIGHT);
 	__type(key, __u64); /* struct request * */
 	__type(value, struct rq_inflight);
@@ -101,7 +108,7 @@ static __always_inline int on_insert(struct request *rq)
 	struct rq_inflight *old = bpf_map_lookup_elem(&inflight, &key);
 
 	if (old) {
-		/* requeued: off the device until issued again, then timed from this insert */
+		/* idle, or requeued: off the device until issued again, then timed from this insert */
 		if (old->issue_ns)
 			disk_inflight_add(old->disk, -1);
 		old->issue_ns = 0;
@@ -120,7 +127,7 @@ static __always_inline int on_issue(struct request *rq)
 	struct rq_inflight fresh = {};
 
 	if (!entry) {
-		entry = &fresh; /* issued without passing a scheduler queue */
+		entry = &fresh; /* first seen (or evicted), and not inserted into a scheduler queue */
 	} else if (entry->issue_ns) {
 		/* requeued and issued again: still one request in flight */
 		entry->issue_ns = now;
@@ -153,11 +160,15 @@ static __always_inline struct rq_stats *stats_for(struct rq_key *key)
 	return bpf_map_lookup_elem(&rq_stats, key);
 }
 
-static __always_inline void forget(__u64 key, struct rq_inflight *entry)
+/* The request left: off its disk's in-flight count, and its entry idle for the pointer's next use. */
+static __always_inline void forget(struct rq_inflight *entry)
 {
-	if (entry && entry->issue_ns)
+	if (!entry)
+		return;
+	if (entry->issue_ns)
 		disk_inflight_add(entry->disk, -1);
-	bpf_map_delete_elem(&inflight, &key);
+	entry->issue_ns = 0;
+	entry->insert_ns = 0;
 }
 
 static __always_inline int on_done(struct request *rq)
@@ -171,7 +182,7 @@ static __always_inline int on_done(struct request *rq)
 	/* Not accounted by the kernel (passthrough, the flush machinery's own flush_rq). */
 	if (!(flags & rqf_io_stat())) {
 		self_count(RQ_SELF_NOT_ACCOUNTED);
-		forget(key, entry);
+		forget(entry);
 		return 0;
 	}
 	sk.disk = disk_dev(rq);
@@ -180,7 +191,7 @@ static __always_inline int on_done(struct request *rq)
 	stats = stats_for(&sk);
 	if (!stats) {
 		self_count(RQ_SELF_STATS_FULL);
-		forget(key, entry);
+		forget(entry);
 		return 0;
 	}
 
@@ -199,7 +210,7 @@ static __always_inline int on_done(struct request *rq)
 	__sync_fetch_and_add(&stats->ops, 1);
 	if (!entry || !entry->issue_ns) {
 		self_count(RQ_SELF_NO_ISSUE);
-		forget(key, entry);
+		forget(entry);
 		return 0;
 	}
 	__sync_fetch_and_add(&stats->bytes, entry->bytes);
@@ -207,7 +218,7 @@ static __always_inline int on_done(struct request *rq)
 	hist_record(&stats->queue, hist_duration_units(entry->queue_ns));
 	hist_record(&stats->size, entry->bytes);
 	hist_record(&stats->depth, entry->depth);
-	forget(key, entry);
+	forget(entry);
 	return 0;
 }
 
