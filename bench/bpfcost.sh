@@ -63,7 +63,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         esac
         python3 "$BENCH_DIR/lib/benchlib.py" progs "$pid" >"$prefix.before.json"
         n0=$(ios_done "${dev[$d]}")
-        fio --name=bench --filename="${dev[$d]}" --direct=1 --ioengine=libaio --rw="$rw" --bs=4k \
+        run fio --name=bench --filename="${dev[$d]}" --direct=1 --ioengine=libaio --rw="$rw" --bs=4k \
           --iodepth="$qd" --runtime="$RUNTIME" --time_based --norandommap --randrepeat=0 \
           --output-format=json --output="$prefix.fio.json" >/dev/null
         n1=$(ios_done "${dev[$d]}")

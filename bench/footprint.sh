@@ -68,6 +68,7 @@ _pids+=("$fio_pid")
 sleep 5
 sample_window load "$agent" "iops_target=$RATE_IOPS"
 wait "$fio_pid" || true
+forget_pid "$fio_pid"
 read -r iops _ < <(python3 "$BENCH_DIR/lib/benchlib.py" fio "$BENCH_OUT/footprint/load.fio.json")
 rec phase=load_fio iops="$iops"
 log "load: fio achieved $iops IOPS"

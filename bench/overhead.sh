@@ -79,7 +79,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         quiet_enough
         tag="$d-$rw-qd$qd-$v-r$round"
         start_variant "$v" "$BENCH_OUT/fio/$tag"
-        fio --name=bench --filename="${dev[$d]}" --direct=1 --ioengine=libaio --rw="$rw" --bs=4k \
+        run fio --name=bench --filename="${dev[$d]}" --direct=1 --ioengine=libaio --rw="$rw" --bs=4k \
           --iodepth="$qd" --runtime="$RUNTIME" --ramp_time="$RAMP" --time_based --norandommap \
           --randrepeat=0 --output-format=json --output="$BENCH_OUT/fio/$tag.json" >/dev/null
         [[ -n $VPID ]] && stop_pid "$VPID"

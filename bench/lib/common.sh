@@ -140,13 +140,31 @@ start_ioguard() {
   REPLY=$(( (t1 - t0) / 1000000 ))
 }
 
-# stop_pid PID: SIGTERM, wait (up to 10 s), then SIGKILL; the pid is no longer ours afterwards.
-stop_pid() {
-  local pid=$1 i
+# run CMD...: runs a long command (fio) as a registered child and waits for it, so that an
+# interrupt is acted on at once (bash defers traps while a foreground command runs) and the child
+# is stopped by the exit trap too.
+run() {
+  local p rc=0
+  "$@" &
+  p=$!
+  _pids+=("$p")
+  wait "$p" || rc=$?
+  forget_pid "$p"
+  return "$rc"
+}
+
+forget_pid() {
+  local i
   for i in "${!_pids[@]}"; do
-    if [[ ${_pids[i]} == "$pid" ]]; then unset '_pids[i]'; fi
+    if [[ ${_pids[i]} == "$1" ]]; then unset '_pids[i]'; fi
   done
   _pids=("${_pids[@]}")
+}
+
+# stop_pid PID: SIGTERM, wait (up to 10 s), then SIGKILL; the pid is no longer ours afterwards.
+stop_pid() {
+  local pid=$1
+  forget_pid "$pid"
   kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
