@@ -51,6 +51,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
       for v in "${order[@]}"; do
         # The ops programs sit on block_rq_issue, which bio-based devices never reach.
         [[ $v == ops && $d != loop ]] && continue
+        quiet_enough
         tag="$d-$rw-qd$qd-$v-r$round"
         prefix="$BENCH_OUT/bpfcost/$tag"
         case $v in

@@ -5,6 +5,7 @@ set -uo pipefail
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "kernel: $(uname -r) ($(uname -v))"
 echo "clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
+echo "spectre_v2: $(cat /sys/devices/system/cpu/vulnerabilities/spectre_v2 2>/dev/null) (retpolines make every indirect call, such as the one into a BPF program, dearer)"
 echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "fio: $(fio --version 2>/dev/null); bpftrace: $(bpftrace --version 2>/dev/null); java: $("$(dirname "$0")/../scripts/find-jdk.sh" 2>/dev/null)"

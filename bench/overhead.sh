@@ -9,7 +9,8 @@
 #   VARIANTS ["none ioguard bpftrace"]; also: floor (empty programs on ioguard's hooks),
 #            ioguard_alt (the jar in IOGUARD_ALT_JAR, e.g. an earlier build, for before/after)
 #   DEVICES ["loop zram"]   WORKLOADS ["randread:1 randread:32 randwrite:1 randwrite:32"]
-#   BUSY_MAX [30] % of all CPUs busy (others' load) above which a run waits, up to WAIT_MAX [300] s
+#   BUSY_MAX [30] % of all CPUs busy (others' load) above which a run waits, up to WAIT_MAX [900] s
+#   FIO_CPUS [0] CPUs fio may run on (--cpus_allowed); empty for any
 #   BENCH_OUT [bench/results/<time>]: raw results go to overhead.jsonl there
 source "$(dirname "$0")/lib/common.sh"
 need_root
@@ -19,8 +20,10 @@ ROUNDS=${ROUNDS:-5} RUNTIME=${RUNTIME:-8} RAMP=${RAMP:-1}
 read -r -a variants <<<"${VARIANTS:-none ioguard bpftrace}"
 read -r -a devices <<<"${DEVICES:-loop zram}"
 read -r -a workloads <<<"${WORKLOADS:-randread:1 randread:32 randwrite:1 randwrite:32}"
-BUSY_MAX=${BUSY_MAX:-30} WAIT_MAX=${WAIT_MAX:-300}
 SIZE_MIB=${SIZE_MIB:-1024}
+# fio runs on these CPUs (the loop device's worker then mostly on the others): a steadier pipeline
+# on a small machine than wherever the scheduler puts them. Empty: anywhere.
+FIO_CPUS=${FIO_CPUS-0}
 mkdir -p "$BENCH_OUT/fio"
 
 declare -A dev
@@ -39,20 +42,6 @@ for v in "${variants[@]}"; do
     ioguard_alt) [[ -f ${IOGUARD_ALT_JAR:-} ]] || die "ioguard_alt needs IOGUARD_ALT_JAR" ;;
   esac
 done
-
-# Waits until others use less than BUSY_MAX % of the CPUs (measured over 1 s); sets BUSY.
-quiet_enough() {
-  local waited=0
-  sleep 1 # let the previous run's stragglers (a JVM exiting, writeback) finish
-  while :; do
-    BUSY=$(python3 "$BENCH_DIR/lib/benchlib.py" busy 1)
-    awk -v b="$BUSY" -v m="$BUSY_MAX" 'BEGIN {exit !(b < m)}' && return 0
-    ((waited < WAIT_MAX)) || { log "others keep ${BUSY}% busy: measuring anyway"; return 0; }
-    log "others keep ${BUSY}% of the CPUs busy: waiting"
-    sleep 10
-    waited=$((waited + 11))
-  done
-}
 
 start_variant() {
   local v=$1 prefix=$2
@@ -81,11 +70,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
         start_variant "$v" "$BENCH_OUT/fio/$tag"
         run fio --name=bench --filename="${dev[$d]}" --direct=1 --ioengine=libaio --rw="$rw" --bs=4k \
           --iodepth="$qd" --runtime="$RUNTIME" --ramp_time="$RAMP" --time_based --norandommap \
-          --randrepeat=0 --output-format=json --output="$BENCH_OUT/fio/$tag.json" >/dev/null
+          --randrepeat=0 --lat_percentiles=1 ${FIO_CPUS:+--cpus_allowed="$FIO_CPUS"} \
+          --output-format=json --output="$BENCH_OUT/fio/$tag.json" >/dev/null
         [[ -n $VPID ]] && stop_pid "$VPID"
         read -r iops p99 < <(python3 "$BENCH_DIR/lib/benchlib.py" fio-record "$BENCH_OUT/overhead.jsonl" \
           "$BENCH_OUT/fio/$tag.json" device="$d" rw="$rw" qd="$qd" variant="$v" round="$round" \
-          busy_before_pct="$BUSY" "load1=$(load1)" start_ms="$START_MS")
+          busy_before_pct="$BUSY" "load1=$(load1)" start_ms="$START_MS" \
+          qemu_after="$(qemu_count)")
         log "$tag: $iops IOPS, p99 $p99 us (others ${BUSY}% busy before)"
       done
     done

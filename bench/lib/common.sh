@@ -215,12 +215,31 @@ build_floor() {
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
+# QEMU processes running (another user's kernel tests take both CPUs of a small machine).
+qemu_count() { { pgrep -f '^qemu-system' || true; } | wc -l; }
+
+# quiet_enough: waits until others use less than BUSY_MAX % of the CPUs (over 1 s, after a second
+# for the previous run's stragglers), up to WAIT_MAX seconds; sets BUSY to the last measurement.
+BUSY_MAX=${BUSY_MAX:-30} WAIT_MAX=${WAIT_MAX:-900}
+quiet_enough() {
+  local waited=0
+  sleep 1
+  while :; do
+    BUSY=$(python3 "$BENCH_DIR/lib/benchlib.py" busy 1)
+    awk -v b="$BUSY" -v m="$BUSY_MAX" 'BEGIN {exit !(b < m)}' && return 0
+    ((waited < WAIT_MAX)) || { log "others keep ${BUSY}% busy: measuring anyway"; return 0; }
+    ((waited % 60 == 0)) && log "others keep ${BUSY}% of the CPUs busy: waiting"
+    sleep 5
+    waited=$((waited + 6))
+  done
+}
+
 # Records the load and who else is using the CPU before a measurement series.
 note_load() {
   local what=$1
   python3 "$BENCH_DIR/lib/benchlib.py" record "$BENCH_OUT/load.jsonl" series="$what" \
     "loadavg=$(cut -d' ' -f1-3 /proc/loadavg)" \
-    "qemu_running=$({ pgrep -f '^qemu-system' || true; } | wc -l)"
+    "qemu_running=$(qemu_count)"
   log "$what: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
