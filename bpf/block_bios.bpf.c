@@ -8,58 +8,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
-#include "histogram.bpf.h"
-#include "block_bios.h"
 
-#define MAX_INFLIGHT 16384
-#define MAX_DEVICE_KEYS 1024
+#define BIO_INFLIGHT_KEY __u64 /* struct bio *: at completion the sector has advanced */
+#include "block_bios.bpf.h"
 
 #define REQ_OP_MASK 0xff
 #define REQ_OP_FLUSH 2
 #define REQ_OP_DISCARD 3
-
-/*
- * Kept after completion with queue_ns = 0 (idle), as block_requests.bpf.c keeps its requests:
- * bios come from slab caches and per-CPU bio caches that hand the same addresses out again, so
- * an entry is mostly reused by a lookup and a write in place instead of an insert and a delete
- * (measured: 3-4 times cheaper, bench/RESULTS.md). The LRU map evicts idle entries first.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, MAX_INFLIGHT);
-	__type(key, __u64); /* struct bio *: at completion the sector has advanced */
-	__type(value, struct bio_inflight);
-} bio_inflight SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_DEVICE_KEYS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct rq_key);
-	__type(value, struct bio_stats);
-} bio_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct bio_stats);
-} zero_bio_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, BIO_SELF_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} bio_self_stats SEC(".maps");
-
-static __always_inline void self_count(__u32 which)
-{
-	__u64 *v = bpf_map_lookup_elem(&bio_self_stats, &which);
-
-	if (v)
-		*v += 1;
-}
 
 SEC("tp_btf/block_bio_queue")
 int BPF_PROG(block_bio_queue, struct bio *bio)
@@ -76,49 +31,31 @@ int BPF_PROG(block_bio_queue, struct bio *bio)
 		.direction = op == REQ_OP_DISCARD ? IO_DIR_DISCARD : (op & 1) ? IO_DIR_WRITE : IO_DIR_READ,
 	};
 	__u64 key = (__u64)bio;
-	struct bio_inflight *old = bpf_map_lookup_elem(&bio_inflight, &key);
+	struct bio_inflight *old;
 
 	/* An empty flush is not accounted as an IO by bio-based drivers. */
 	if (op == REQ_OP_FLUSH && !entry.bytes) {
+		old = bpf_map_lookup_elem(&bio_inflight, &key);
 		if (old)
 			old->queue_ns = 0;
 		return 0;
 	}
-	if (old)
-		*old = entry;
-	else if (bpf_map_update_elem(&bio_inflight, &key, &entry, BPF_ANY))
-		self_count(BIO_SELF_INFLIGHT_FULL);
+	bio_queued(&key, &entry);
 	return 0;
 }
 
 static __always_inline void bio_account(__u64 key, __u64 now)
 {
 	struct bio_inflight *entry = bpf_map_lookup_elem(&bio_inflight, &key);
-	struct bio_stats *stats, *zero;
-	struct rq_key sk;
-	__u32 index = 0;
+	struct bio_stats *stats;
 
 	if (!entry || !entry->queue_ns)
 		return; /* queued before ioguard attached, or an empty flush */
-	sk.disk = entry->disk;
-	sk.part = entry->part;
-	sk.direction = entry->direction;
-	stats = bpf_map_lookup_elem(&bio_stats, &sk);
-	if (!stats) {
-		zero = bpf_map_lookup_elem(&zero_bio_stats, &index);
-		if (zero)
-			bpf_map_update_elem(&bio_stats, &sk, zero, BPF_NOEXIST);
-		stats = bpf_map_lookup_elem(&bio_stats, &sk);
-	}
-	if (stats) {
-		__sync_fetch_and_add(&stats->ops, 1);
-		__sync_fetch_and_add(&stats->bytes, entry->bytes);
-		hist_record(&stats->total, hist_duration_units(now - entry->queue_ns));
-		hist_record(&stats->size, entry->bytes);
-	} else {
-		self_count(BIO_SELF_STATS_FULL);
-	}
-	entry->queue_ns = 0; /* idle until the address is queued again */
+	stats = bio_stats_for(entry);
+	if (stats)
+		bio_record(stats, entry, now);
+	else
+		entry->queue_ns = 0;
 }
 
 /*
