@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ioguard.exporter.testsupport.Command;
 import dev.ioguard.exporter.testsupport.ExporterProcess;
+import dev.ioguard.exporter.testsupport.KernelMatrix;
 import dev.ioguard.exporter.testsupport.PrometheusText;
 import dev.ioguard.exporter.testsupport.Root;
 import dev.ioguard.exporter.testsupport.XfsBackedLoop;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * on an xfs that is then shut down. Requests to the upper device fail with EIO: counted by device
  * and error type, and each one is a disk.request.error event with its sector.
  */
+@Tag(KernelMatrix.TAG)
 class BlockErrorsIT {
     @Test
     void failedRequestsAreCountedByErrorTypeAndReportedWithTheirSector() throws Exception {
