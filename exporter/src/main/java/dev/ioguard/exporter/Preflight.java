@@ -47,7 +47,7 @@ public final class Preflight {
             Optional<BigInteger> effectiveCapabilities) {
         if (kernelBtf.status() != Features.Status.SUPPORTED) {
             return Optional.of("this kernel has no BTF" + why(kernelBtf) + ": ioguard needs a kernel "
-                    + "built with CONFIG_DEBUG_INFO_BTF=y (Linux 5.8+; most distributions since 2021)");
+                    + "built with CONFIG_DEBUG_INFO_BTF=y (Linux 5.12+)");
         }
         if (bpfSyscall.status() != Features.Status.SUPPORTED) {
             List<String> missing = missingCapabilities(effectiveCapabilities);

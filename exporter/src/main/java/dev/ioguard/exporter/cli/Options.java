@@ -142,7 +142,7 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
                   win over the general ones.
 
                 Needs root, or CAP_BPF and CAP_PERFMON (and CAP_SYS_RESOURCE before Linux 5.11),
-                on a kernel with BTF (/sys/kernel/btf/vmlinux, Linux 5.8 or later).
+                on a kernel with BTF (/sys/kernel/btf/vmlinux, Linux 5.12 or later).
                 """;
     }
 }
