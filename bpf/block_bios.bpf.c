@@ -18,8 +18,14 @@
 #define REQ_OP_FLUSH 2
 #define REQ_OP_DISCARD 3
 
+/*
+ * Kept after completion with queue_ns = 0 (idle), as block_requests.bpf.c keeps its requests:
+ * bios come from slab caches and per-CPU bio caches that hand the same addresses out again, so
+ * an entry is mostly reused by a lookup and a write in place instead of an insert and a delete
+ * (measured: 3-4 times cheaper, bench/RESULTS.md). The LRU map evicts idle entries first.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MAX_INFLIGHT);
 	__type(key, __u64); /* struct bio *: at completion the sector has advanced */
 	__type(value, struct bio_inflight);
@@ -70,11 +76,17 @@ int BPF_PROG(block_bio_queue, struct bio *bio)
 		.direction = op == REQ_OP_DISCARD ? IO_DIR_DISCARD : (op & 1) ? IO_DIR_WRITE : IO_DIR_READ,
 	};
 	__u64 key = (__u64)bio;
+	struct bio_inflight *old = bpf_map_lookup_elem(&bio_inflight, &key);
 
 	/* An empty flush is not accounted as an IO by bio-based drivers. */
-	if (op == REQ_OP_FLUSH && !entry.bytes)
+	if (op == REQ_OP_FLUSH && !entry.bytes) {
+		if (old)
+			old->queue_ns = 0;
 		return 0;
-	if (bpf_map_update_elem(&bio_inflight, &key, &entry, BPF_ANY))
+	}
+	if (old)
+		*old = entry;
+	else if (bpf_map_update_elem(&bio_inflight, &key, &entry, BPF_ANY))
 		self_count(BIO_SELF_INFLIGHT_FULL);
 	return 0;
 }
@@ -86,8 +98,8 @@ static __always_inline void bio_account(__u64 key, __u64 now)
 	struct rq_key sk;
 	__u32 index = 0;
 
-	if (!entry)
-		return;
+	if (!entry || !entry->queue_ns)
+		return; /* queued before ioguard attached, or an empty flush */
 	sk.disk = entry->disk;
 	sk.part = entry->part;
 	sk.direction = entry->direction;
@@ -106,7 +118,7 @@ static __always_inline void bio_account(__u64 key, __u64 now)
 	} else {
 		self_count(BIO_SELF_STATS_FULL);
 	}
-	bpf_map_delete_elem(&bio_inflight, &key);
+	entry->queue_ns = 0; /* idle until the address is queued again */
 }
 
 /*
@@ -135,18 +147,33 @@ int BPF_PROG(block_bio_complete, struct request_queue *q, struct bio *bio)
 /* Bios per request followed at completion; a longer chain's tail is aged out by user space. */
 #define MAX_BIOS_PER_REQUEST 32
 
-/* blk-mq devices: a (partial) completion completes the request's leading bios. */
+/*
+ * blk-mq devices: a (partial) completion completes the request's leading bios. The first bio is
+ * accounted inline through the request's own (BTF-typed) pointer: a request of one bio, the
+ * common case, then costs no helper call. Any further bios are followed as before, through
+ * bio_done().
+ */
 SEC("tp_btf/block_rq_complete")
 int BPF_PROG(block_rq_complete, struct request *rq, unsigned char error, unsigned int nr_bytes)
 {
-	__u64 now = bpf_ktime_get_ns();
-	struct bio *bio = BPF_CORE_READ(rq, bio);
-	__u32 left = nr_bytes;
+	struct bio *first = rq->bio, *bio;
+	__u32 size, left = nr_bytes;
+	__u64 now;
 	int i;
 
-	for (i = 0; i < MAX_BIOS_PER_REQUEST && bio && left; i++) {
-		__u32 size = BPF_CORE_READ(bio, bi_iter.bi_size);
-
+	if (!first || !left)
+		return 0;
+	size = first->bi_iter.bi_size;
+	if (size > left)
+		return 0; /* completes in a later partial completion */
+	now = bpf_ktime_get_ns();
+	bio_account((__u64)first, now);
+	left -= size;
+	if (!left)
+		return 0;
+	bio = BPF_CORE_READ(first, bi_next);
+	for (i = 1; i < MAX_BIOS_PER_REQUEST && bio && left; i++) {
+		size = BPF_CORE_READ(bio, bi_iter.bi_size);
 		if (size > left)
 			break; /* this bio completes in a later partial completion */
 		left -= size;

@@ -45,7 +45,21 @@ struct rq_inflight {
 	__u32 bytes;
 	__u32 depth;
 	__u32 disk;
-	__u32 pad;
+	__u32 slot;  /* disk_slots index + 1 holding the disk's in-flight count; 0: disk_inflight */
+};
+
+/* Slots of the per-disk in-flight counts, indexed by request queue id (block_requests.bpf.c). */
+#define DISK_SLOTS 1024
+
+/*
+ * One 64-bit word, so that a disk takes a slot over and counts in it atomically: the whole disk's
+ * kernel dev_t in the upper half (0: never used), DISK_SLOT_BIAS + requests issued and not
+ * completed in the lower half (biased, so that adding -1 never borrows from the upper half).
+ */
+#define DISK_SLOT_BIAS 0x80000000ULL
+
+struct disk_slot {
+	__u64 state;
 };
 
 #endif

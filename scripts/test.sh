@@ -7,4 +7,7 @@ cd "$(dirname "$0")/.."
 JAVA_HOME="$(./scripts/find-jdk.sh)"
 export JAVA_HOME
 echo "ioguard: testing with $JAVA_HOME"
+# The benchmarks (bench/) are not tests; their parsing is checked here, cheaply.
+for f in bench/*.sh bench/lib/*.sh; do bash -n "$f"; done
+python3 bench/lib/selftest.py
 mvn -B -ntp verify

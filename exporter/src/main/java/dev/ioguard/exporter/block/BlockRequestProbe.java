@@ -20,9 +20,12 @@ import java.util.Map;
  */
 public final class BlockRequestProbe implements AutoCloseable {
     static final String OBJECT = "block_requests";
-    /** struct rq_inflight: insert_ns, issue_ns, queue_ns, bytes, depth, disk, pad. */
+    /** struct rq_inflight: insert_ns, issue_ns, queue_ns, bytes, depth, disk, slot. */
     private static final int INFLIGHT_ISSUE_NS = 8;
     private static final int INFLIGHT_DISK = 32;
+    private static final int INFLIGHT_SLOT = 36;
+    /** struct disk_slot: one u64, the disk's dev_t above DISK_SLOT_BIAS + its in-flight count. */
+    private static final long SLOT_BIAS = 0x8000_0000L;
 
     private final LoadedObject object;
     private final StatsMap stats;
@@ -65,12 +68,23 @@ public final class BlockRequestProbe implements AutoCloseable {
         return stats.read();
     }
 
-    /** Requests in flight per whole disk (kernel dev_t). */
+    /**
+     * Requests in flight per whole disk (kernel dev_t): the slots indexed by request queue id, plus
+     * the hash for queue ids beyond them. A disk that took a queue id over from a departed one may
+     * also have a stale slot left at 0 by that one: counts are summed per disk.
+     */
     Map<Integer, Long> inflightByDisk() {
         Map<Integer, Long> inflight = new HashMap<>();
+        for (BpfMap.Entry e : object.map("disk_slots").entries()) {
+            long state = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder()).getLong(0);
+            int disk = (int) (state >>> 32);
+            if (disk != 0) {
+                inflight.merge(disk, (state & 0xffff_ffffL) - SLOT_BIAS, Long::sum);
+            }
+        }
         for (BpfMap.Entry e : object.map("disk_inflight").entries()) {
-            inflight.put(ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder()).getInt(0),
-                    ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder()).getLong(0));
+            inflight.merge(ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder()).getInt(0),
+                    ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder()).getLong(0), Long::sum);
         }
         return inflight;
     }
@@ -85,21 +99,39 @@ public final class BlockRequestProbe implements AutoCloseable {
      * and takes issued ones off their disk's in-flight count.
      */
     void ageInflight(long nowNs, long maxAgeNs) {
-        BpfMap diskInflight = object.map("disk_inflight");
         for (ByteBuffer stale : aging.removeOlderThan(nowNs, maxAgeNs)) {
             if (stale.getLong(INFLIGHT_ISSUE_NS) == 0) {
                 continue;
             }
-            byte[] disk = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
-                    .putInt(stale.getInt(INFLIGHT_DISK)).array();
-            byte[] count = diskInflight.lookup(disk);
+            // Not atomic with the kernel's updates: off by one at worst, only when aging.
+            int disk = stale.getInt(INFLIGHT_DISK);
+            int slot = stale.getInt(INFLIGHT_SLOT);
+            if (slot != 0) {
+                BpfMap slots = object.map("disk_slots");
+                byte[] index = nativeInt(slot - 1);
+                byte[] value = slots.lookup(index);
+                if (value != null) {
+                    ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
+                    long state = v.getLong(0);
+                    if ((int) (state >>> 32) == disk && (state & 0xffff_ffffL) > SLOT_BIAS) {
+                        slots.update(index, v.putLong(0, state - 1).array(), BpfMap.UPDATE_ANY);
+                    }
+                }
+                continue;
+            }
+            BpfMap diskInflight = object.map("disk_inflight");
+            byte[] key = nativeInt(disk);
+            byte[] count = diskInflight.lookup(key);
             if (count != null) {
-                // Not atomic with the kernel's updates: off by one at worst, only when aging.
                 long n = ByteBuffer.wrap(count).order(ByteOrder.nativeOrder()).getLong(0);
-                diskInflight.update(disk, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
+                diskInflight.update(key, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
                         .putLong(Math.max(0, n - 1)).array(), BpfMap.UPDATE_EXIST);
             }
         }
+    }
+
+    private static byte[] nativeInt(int value) {
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
     }
 
     /** Requests the programs could not fully account, by reason. */
