@@ -17,4 +17,4 @@ echo "BPF programs loaded by others before the run (id, type, name, runs so far)
 bpftool prog show -j 2>/dev/null | python3 -c '
 import json, sys
 for p in json.load(sys.stdin):
-    print(f"  {p[\"id\"]} {p[\"type\"]} {p.get(\"name\", \"\")} run_cnt={p.get(\"run_cnt\", \"-\")}")' || true
+    print("  %s %s %s run_cnt=%s" % (p["id"], p["type"], p.get("name", ""), p.get("run_cnt", "-")))' || true

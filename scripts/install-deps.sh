@@ -9,7 +9,9 @@ need=(clang llvm libbpf-dev libbpf1 bpftool maven e2fsprogs xfsprogs util-linux 
 # runtime to run the image (podman with runc: crun fails on this machine's hybrid cgroups).
 case "${1:-}" in
   --image) need+=(umoci binutils) ;;
-  --test) need+=(prometheus gcc bpftrace umoci binutils podman runc skopeo jq) ;;
+  --test) need+=(prometheus gcc bpftrace umoci binutils podman runc skopeo jq
+    # The kernel matrix (tests/kernels): boots Debian's other kernels under QEMU.
+    qemu-system-x86 busybox-static cpio kmod) ;;
 esac
 
 missing=()

@@ -12,6 +12,7 @@ import dev.ioguard.exporter.testsupport.ExporterProcess;
 import dev.ioguard.exporter.testsupport.ExporterProcess.TimedLine;
 import dev.ioguard.exporter.testsupport.Json;
 import dev.ioguard.exporter.testsupport.KernelAssumptions;
+import dev.ioguard.exporter.testsupport.KernelMatrix;
 import dev.ioguard.exporter.testsupport.Leaks;
 import dev.ioguard.exporter.testsupport.LoopDevice;
 import dev.ioguard.exporter.testsupport.Mount;
@@ -30,6 +31,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -125,6 +127,7 @@ class FilesystemHealthIT {
     }
 
     @Test
+    @Tag(KernelMatrix.TAG)
     void anXfsShutdownIsAShutdownEventAndReadOnly() throws Exception {
         Path dir;
         try (LoopDevice loop = LoopDevice.create(320, false)) {
@@ -172,6 +175,7 @@ class FilesystemHealthIT {
     }
 
     @Test
+    @Tag(KernelMatrix.TAG)
     void anAdminRemountReadOnlyAndBackIsReportedWithWhoDidIt() throws Exception {
         Path dir;
         try (LoopDevice loop = LoopDevice.create(64, false)) {

@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * tracefs at /sys/kernel/tracing for tests whose independent oracle (bpftrace) needs classic
- * tracepoints; mounted by the test only when absent, and then unmounted on close.
+ * tracefs at /sys/kernel/tracing for tests whose independent oracle (bpftrace, or the list of the
+ * kernel's tracepoints) needs classic tracepoints; mounted by the test only when absent, and then unmounted on close.
  */
 public final class Tracefs implements AutoCloseable {
     private static final Path MOUNT_POINT = Path.of("/sys/kernel/tracing");
@@ -21,6 +21,11 @@ public final class Tracefs implements AutoCloseable {
         }
         Command.run("mount", "-t", "tracefs", "nodev", MOUNT_POINT.toString());
         return new Tracefs(true);
+    }
+
+    /** The classic tracepoints this kernel has: {@code events/<category>/<name>/}. */
+    public Path events() {
+        return MOUNT_POINT.resolve("events");
     }
 
     @Override
