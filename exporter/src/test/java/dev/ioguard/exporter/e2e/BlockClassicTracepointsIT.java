@@ -8,6 +8,7 @@ import dev.ioguard.exporter.testsupport.ExporterProcess;
 import dev.ioguard.exporter.testsupport.Fio;
 import dev.ioguard.exporter.testsupport.KernelAssumptions;
 import dev.ioguard.exporter.testsupport.KernelCounts;
+import dev.ioguard.exporter.testsupport.KernelMatrix;
 import dev.ioguard.exporter.testsupport.LoopDevice;
 import dev.ioguard.exporter.testsupport.PrometheusText;
 import dev.ioguard.exporter.testsupport.Root;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -158,6 +160,7 @@ class BlockClassicTracepointsIT {
     }
 
     @Test
+    @Tag(KernelMatrix.TAG)
     void withoutKernelBtfAutoFallsBackToClassicTracepoints() throws Exception {
         KernelAssumptions.requireProgram("unshare");
         // A private mount namespace where /sys/kernel/btf is an empty tmpfs: libbpf finds no kernel
