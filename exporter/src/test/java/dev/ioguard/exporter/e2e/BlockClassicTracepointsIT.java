@@ -189,9 +189,21 @@ class BlockClassicTracepointsIT {
             Scrape after = Scrape.whenIdle(exporter, List.of(ln));
             DiskStats l = after.disks().get(ln).minus(before.disks().get(ln));
             assertTrue(l.readsCompleted() > 500, "loop did IO: " + l);
+            long misses = completionMisses(after) - completionMisses(before);
+            KernelMatrix.note("classic without BTF: diskstats " + l.readsCompleted() + " reads, ioguard "
+                    + delta(before, after, ln, "read") + ", completion misses " + misses
+                    + "; block_rq_issue " + issueFormat());
             KernelCounts.assertCountedClassic(l.readsCompleted(), delta(before, after, ln, "read"),
-                    completionMisses(after) - completionMisses(before), 1,
-                    "loop reads without BTF; " + after.lossCounters());
+                    misses, 1, "loop reads without BTF; " + after.lossCounters());
+        }
+    }
+
+    /** The fields of this kernel's block_rq_issue that moved between versions (for the matrix notes). */
+    private static String issueFormat() throws Exception {
+        try (Tracefs tracefs = Tracefs.ensureMounted()) {
+            return Files.readAllLines(tracefs.events().resolve("block/block_rq_issue/format")).stream()
+                    .filter(l -> l.contains("rwbs") || l.contains("ioprio")).map(String::strip)
+                    .reduce((a, b) -> a + " " + b).orElse("?");
         }
     }
 

@@ -50,8 +50,8 @@ public final class KernelCounts {
                 what + ": diskstats " + diskstats + ", ioguard " + ioguard + ", completion misses "
                         + misses + " (only a shortfall of the misses is explained)");
         if (diskstats != ioguard) {
-            System.out.printf("%s: diskstats counted %d more (of %d); %d completion misses%n", what,
-                    diskstats - ioguard, diskstats, misses);
+            System.out.printf("%s: diskstats counted %d more (of %d); %d completion misses%n",
+                    what.split(";")[0], diskstats - ioguard, diskstats, misses);
         }
     }
 }
