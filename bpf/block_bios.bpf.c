@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bio-stage block IO: the total time from a bio entering the block layer (after blk-throttle,
- * which holds bios before block_bio_queue fires) to its completion, per device and direction.
+ * Bio-stage block IO: the total time from a bio entering the block layer to its completion, per
+ * device and direction. It starts at block_bio_queue, after blk-throttle held the bio, unless the
+ * optional fentry/submit_bio program is live, which starts it before.
  * The only stage bio-based devices (zram, device-mapper, md) have; there diskstats counts bios.
  */
 #include "kernel_types.h"
@@ -31,16 +32,50 @@ int BPF_PROG(block_bio_queue, struct bio *bio)
 		.direction = op == REQ_OP_DISCARD ? IO_DIR_DISCARD : (op & 1) ? IO_DIR_WRITE : IO_DIR_READ,
 	};
 	__u64 key = (__u64)bio;
-	struct bio_inflight *old;
+	struct bio_inflight *old = bpf_map_lookup_elem(&bio_inflight, &key);
 
 	/* An empty flush is not accounted as an IO by bio-based drivers. */
 	if (op == REQ_OP_FLUSH && !entry.bytes) {
-		old = bpf_map_lookup_elem(&bio_inflight, &key);
-		if (old)
+		if (old) {
 			old->queue_ns = 0;
+			old->submit_ns = 0;
+		}
 		return 0;
 	}
-	bio_queued(&key, &entry);
+	if (old) {
+		/* submitted through submit_bio (fentry live): the total runs from there */
+		entry.submit_ns = old->submit_ns;
+		*old = entry;
+	} else if (bpf_map_update_elem(&bio_inflight, &key, &entry, BPF_ANY)) {
+		bio_self_count(BIO_SELF_INFLIGHT_FULL);
+	}
+	return 0;
+}
+
+/*
+ * Optional, where the kernel allows fentry: submit_bio() is where filesystems, direct IO and
+ * writeback hand a bio to the block layer, before submit_bio_noacct() lets blk-throttle hold it
+ * (and before block_bio_queue fires), so cgroup IO limits on the device count in the total.
+ * submit_bio rather than submit_bio_noacct: it is the exported entry, called once per bio from
+ * other files, while submit_bio_noacct is inlined into submit_bio on some kernels (5.11-5.15) and
+ * also sees split remainders and stacked drivers' resubmissions (those keep their first start,
+ * or start at block_bio_queue).
+ */
+SEC("fentry/submit_bio")
+int BPF_PROG(submit_bio, struct bio *bio)
+{
+	struct bio_inflight fresh = { .submit_ns = bpf_ktime_get_ns() };
+	__u64 key = (__u64)bio;
+	struct bio_inflight *old = bpf_map_lookup_elem(&bio_inflight, &key);
+
+	if (old) {
+		/* a bio is submitted once: whatever the address held before is over */
+		old->queue_ns = 0;
+		old->submit_ns = fresh.submit_ns;
+		return 0;
+	}
+	if (bpf_map_update_elem(&bio_inflight, &key, &fresh, BPF_ANY))
+		bio_self_count(BIO_SELF_INFLIGHT_FULL);
 	return 0;
 }
 

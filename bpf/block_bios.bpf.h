@@ -87,15 +87,21 @@ static __always_inline struct bio_stats *bio_stats_for(struct bio_inflight *entr
 	return stats;
 }
 
-/* A queued bio completed: its operation, bytes, total time and size; its entry left idle. */
+/*
+ * A queued bio completed: its operation, bytes, total time (from its submission where the
+ * fentry/submit_bio program saw it, else from its queueing) and size; its entry left idle.
+ */
 static __always_inline void bio_record(struct bio_stats *stats, struct bio_inflight *entry,
 				       __u64 now)
 {
+	__u64 start = entry->submit_ns ? entry->submit_ns : entry->queue_ns;
+
 	__sync_fetch_and_add(&stats->ops, 1);
 	__sync_fetch_and_add(&stats->bytes, entry->bytes);
-	hist_record(&stats->total, hist_duration_units(now - entry->queue_ns));
+	hist_record(&stats->total, hist_duration_units(now - start));
 	hist_record(&stats->size, entry->bytes);
-	entry->queue_ns = 0; /* idle until the address is queued again */
+	entry->queue_ns = 0; /* idle until the address is submitted or queued again */
+	entry->submit_ns = 0;
 }
 
 #endif

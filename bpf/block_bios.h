@@ -21,13 +21,14 @@ enum bio_self_stat {
 };
 
 struct bio_inflight {
-	__u64 queue_ns;
-	__u32 bytes;   /* the bio's size when queued: bi_iter advances as it completes */
+	__u64 queue_ns;  /* block_bio_queue; 0 while not queued (idle, or submitted and held) */
+	__u32 bytes;     /* the bio's size when queued: bi_iter advances as it completes */
 	__u32 disk;
 	__u32 part;
 	__u32 direction;
-	__u32 left;    /* classic: bytes not completed yet (a split bio ends in several requests) */
+	__u32 left;      /* classic: bytes not completed yet (a split bio ends in several requests) */
 	__u32 pad;
+	__u64 submit_ns; /* fentry/submit_bio, where live: the total's start, before blk-throttle */
 };
 
 #endif

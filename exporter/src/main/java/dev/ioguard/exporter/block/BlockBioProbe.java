@@ -18,27 +18,42 @@ import java.util.Map;
  */
 public final class BlockBioProbe implements AutoCloseable {
     static final String OBJECT = "block_bios";
-    /** The total-latency definition in force, for /healthz. */
-    public static final String TOTAL_DEFINITION = "bio queued (after blk-throttle) -> completed";
+    /** The total-latency definitions, for /healthz: one is in force, the fentry hook's line says which. */
+    public static final String SUBMITTED = "bio submitted (before blk-throttle) -> completed";
+    public static final String QUEUED = "bio queued (after blk-throttle) -> completed";
+    static final String FENTRY_PROGRAM = "submit_bio";
+    /** struct bio_inflight: queue_ns at 0, submit_ns at 32. */
+    private static final int INFLIGHT_QUEUE_NS = 0;
+    private static final int INFLIGHT_SUBMIT_NS = 32;
 
     private final LoadedObject object;
     private final boolean classic;
+    private final boolean fromSubmit;
     private final StatsMap stats;
     private final InflightAging aging;
 
     private BlockBioProbe(BlockObjectLoader.Loaded loaded) {
         this.object = loaded.object();
         this.classic = loaded.classic();
+        this.fromSubmit = loaded.optionalLive().contains(FENTRY_PROGRAM);
         this.stats = new StatsMap(object.map("bio_stats"), StatsLayout.BIOS);
-        this.aging = new InflightAging(object.map("bio_inflight"), 0);
+        // A bio submitted but never queued (failed early) has only submit_ns: aged out by it.
+        this.aging = new InflightAging(object.map("bio_inflight"), INFLIGHT_QUEUE_NS, INFLIGHT_SUBMIT_NS);
     }
 
-    /** Loads and attaches on the tracepoints {@code loader} chooses. */
+    /**
+     * Loads and attaches on the tracepoints {@code loader} chooses, with the optional
+     * fentry/submit_bio program where the kernel allows it.
+     */
     public static BlockBioProbe start(BlockObjectLoader loader) {
         BlockBioProbe probe = new BlockBioProbe(loader.load(OBJECT, spec -> { }, (spec, layout) -> { },
-                Map.of("block_bio_queue", "disk total latency start: " + TOTAL_DEFINITION,
+                Map.of(FENTRY_PROGRAM, "disk total latency start: " + SUBMITTED,
+                        "block_bio_queue", "disk total latency start: " + QUEUED
+                                + ", unless fentry/submit_bio is live",
                         "block_bio_complete", "disk total latency end (bio-based devices)",
-                        "block_rq_complete", "disk total latency end (blk-mq devices)")));
+                        "block_rq_complete", "disk total latency end (blk-mq devices)"),
+                List.of(new BlockObjectLoader.OptionalProgram(FENTRY_PROGRAM,
+                        "total latency in force: " + QUEUED))));
         try {
             probe.syncPartitions(DeviceTable.read());
         } catch (RuntimeException e) {
@@ -46,6 +61,11 @@ public final class BlockBioProbe implements AutoCloseable {
             throw e;
         }
         return probe;
+    }
+
+    /** The definition of total latency in force. */
+    public String totalDefinition() {
+        return fromSubmit ? SUBMITTED : QUEUED;
     }
 
     /**

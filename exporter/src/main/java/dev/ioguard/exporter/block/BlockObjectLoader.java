@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -20,14 +24,12 @@ import java.util.function.Consumer;
  * {@code <name>.bpf.o} on tp_btf, or {@code <name>_classic.bpf.o} on classic tracepoints, which
  * need tracefs but no kernel BTF. In {@code auto} mode the classic object replaces the BTF one
  * when the kernel has no BTF, or when the BTF one fails to load or a hook of it fails to attach.
- * Every hook of the object not used is recorded with why. Used at start-up, from one thread.
+ * Optional programs (fentry) of the tp_btf object are left out where the kernel refuses them,
+ * without giving up the rest. Every hook of the object not used is recorded with why. Used at start-up, from one thread.
  */
 public final class BlockObjectLoader {
     private static final System.Logger LOG = System.getLogger(BlockObjectLoader.class.getName());
     private static final Path DEBUGFS_TRACING = Path.of("/sys/kernel/debug/tracing");
-
-    /** The object loaded, and whether it is the classic one. */
-    record Loaded(LoadedObject object, boolean classic) {}
 
     private final TracepointMode mode;
     private final Tracefs tracefs;
@@ -46,49 +48,124 @@ public final class BlockObjectLoader {
     }
 
     /**
+     * A program of the tp_btf object the object does without where the kernel refuses it (fentry):
+     * refused at load or attach, it is reported not used, with {@code otherwise} (what is in
+     * force instead) after the reason, and the rest of the object stays on tp_btf.
+     */
+    record OptionalProgram(String program, String otherwise) {}
+
+    /** The object loaded; whether it is the classic one; the optional programs that are live. */
+    record Loaded(LoadedObject object, boolean classic, Set<String> optionalLive) {}
+
+    Loaded load(String name, Consumer<CollectionSpec> configureBtf,
+            BiConsumer<CollectionSpec, BlockTracepointLayout> configureClassic,
+            Map<String, String> purposes) {
+        return load(name, configureBtf, configureClassic, purposes, List.of());
+    }
+
+    /**
      * @param configureBtf     sets autoload flags and rodata of the tp_btf object
      * @param configureClassic sets autoload flags of the classic object from this kernel's layout
      *                         (its rodata is set here); records the hooks it leaves out
      * @param purposes         what each program (by name, the same in both objects) feeds
+     * @param optional         programs of the tp_btf object that may be refused
      */
     Loaded load(String name, Consumer<CollectionSpec> configureBtf,
             BiConsumer<CollectionSpec, BlockTracepointLayout> configureClassic,
-            Map<String, String> purposes) {
+            Map<String, String> purposes, List<OptionalProgram> optional) {
         if (mode == TracepointMode.CLASSIC) {
-            return classic(name, configureClassic, purposes, "forced by --block.tracepoints=classic");
+            return classic(name, configureClassic, purposes, optional,
+                    "forced by --block.tracepoints=classic");
         }
         Features.Probe btf = Features.kernelBtf();
         if (mode == TracepointMode.AUTO && !btf.supported()) {
-            return classic(name, configureClassic, purposes, "no kernel BTF (" + btf.detail() + ")");
+            return classic(name, configureClassic, purposes, optional,
+                    "no kernel BTF (" + btf.detail() + ")");
         }
-        if (mode == TracepointMode.BTF) {
-            return new Loaded(LoadedObject.load(name, configureBtf, purposes, hooks), false);
-        }
-        // auto with BTF: keep the tp_btf object only if it loads and every hook attaches.
+        // In auto mode the tp_btf object is kept only if it loads and every hook attaches.
         HookRegistry trial = new HookRegistry();
-        LoadedObject object;
+        Loaded loaded;
         try {
-            object = LoadedObject.load(name, configureBtf, purposes, trial);
+            loaded = loadBtf(name, configureBtf, purposes, optional, trial);
         } catch (RuntimeException e) {
+            if (mode == TracepointMode.BTF) {
+                throw e;
+            }
             LOG.log(Level.WARNING, "{0}: the tp_btf programs failed to load, using classic "
                     + "tracepoints: {1}", name, e.getMessage());
-            return classic(name, configureClassic, purposes, "tp_btf failed to load: " + e.getMessage());
+            return classic(name, configureClassic, purposes, optional,
+                    "tp_btf failed to load: " + e.getMessage());
         }
         String failed = trial.all().stream().filter(h -> h.state() == Hook.State.FAILED)
                 .map(h -> h.name() + ": " + h.detail()).findFirst().orElse(null);
-        if (failed == null) {
+        if (failed == null || mode == TracepointMode.BTF) {
             hooks.addAll(trial);
-            return new Loaded(object, false);
+            return loaded;
         }
-        object.close();
+        loaded.object().close();
         LOG.log(Level.WARNING, "{0}: a tp_btf hook failed to attach, using classic tracepoints: {1}",
                 name, failed);
-        return classic(name, configureClassic, purposes, "tp_btf attach failed (" + failed + ")");
+        return classic(name, configureClassic, purposes, optional,
+                "tp_btf attach failed (" + failed + ")");
+    }
+
+    /**
+     * The tp_btf object with its optional programs, or, if the kernel refuses to load it so,
+     * without them; an optional program that fails to attach is recorded not used.
+     */
+    private Loaded loadBtf(String name, Consumer<CollectionSpec> configure, Map<String, String> purposes,
+            List<OptionalProgram> optional, HookRegistry into) {
+        if (!optional.isEmpty()) {
+            HookRegistry attempt = new HookRegistry();
+            LoadedObject object = null;
+            String refused;
+            Map<String, String> sections = new HashMap<>();
+            try {
+                object = LoadedObject.load(name, spec -> {
+                    configure.accept(spec);
+                    optional.forEach(o -> sections.put(o.program(), spec.sectionName(o.program())));
+                }, purposes, attempt);
+                refused = null;
+            } catch (RuntimeException e) {
+                refused = e.getMessage();
+            }
+            if (object != null) {
+                Set<String> live = new HashSet<>();
+                for (OptionalProgram o : optional) {
+                    String section = sections.get(o.program());
+                    String purpose = purposes.getOrDefault(o.program(), o.program());
+                    Hook hook = attempt.all().stream().filter(h -> h.name().equals(section)
+                            && h.purpose().equals(purpose)).findFirst().orElse(null);
+                    if (hook != null && hook.state() == Hook.State.LIVE) {
+                        live.add(o.program());
+                    } else if (hook != null) {
+                        attempt.record(new Hook(section, purpose, Hook.State.NOT_USED,
+                                "attach failed: " + hook.detail() + "; " + o.otherwise()));
+                    }
+                }
+                into.addAll(attempt);
+                return new Loaded(object, false, Set.copyOf(live));
+            }
+            LOG.log(Level.INFO, "{0}: loading again without its optional programs, which the kernel "
+                    + "refused: {1}", name, refused);
+            String why = refused;
+            try (CollectionSpec spec = CollectionSpec.open(name, EmbeddedObjects.read(name))) {
+                for (OptionalProgram o : optional) {
+                    into.record(new Hook(spec.sectionName(o.program()),
+                            purposes.getOrDefault(o.program(), o.program()), Hook.State.NOT_USED,
+                            "kernel refused to load it: " + why + "; " + o.otherwise()));
+                }
+            }
+        }
+        return new Loaded(LoadedObject.load(name, spec -> {
+            configure.accept(spec);
+            optional.forEach(o -> spec.setAutoload(o.program(), false));
+        }, purposes, into), false, Set.of());
     }
 
     private Loaded classic(String name, BiConsumer<CollectionSpec, BlockTracepointLayout> configure,
-            Map<String, String> purposes, String why) {
-        recordBtfNotUsed(name, purposes, why + "; classic tracepoint/block/* in force");
+            Map<String, String> purposes, List<OptionalProgram> optional, String why) {
+        recordBtfNotUsed(name, purposes, optional, why + "; classic tracepoint/block/* in force");
         String classic = name + "_classic";
         return new Loaded(LoadedObject.load(classic, spec -> {
             String problem = layoutProblem();
@@ -103,14 +180,17 @@ public final class BlockObjectLoader {
                 hooks.record(new Hook(spec.sectionName(program),
                         purposes.getOrDefault(program, program), Hook.State.FAILED, problem));
             }
-        }, purposes, hooks), true);
+        }, purposes, hooks), true, Set.of());
     }
 
-    private void recordBtfNotUsed(String name, Map<String, String> purposes, String why) {
+    private void recordBtfNotUsed(String name, Map<String, String> purposes,
+            List<OptionalProgram> optional, String why) {
         try (CollectionSpec spec = CollectionSpec.open(name, EmbeddedObjects.read(name))) {
             for (String program : spec.programNames()) {
+                String otherwise = optional.stream().filter(o -> o.program().equals(program))
+                        .map(o -> "; " + o.otherwise()).findFirst().orElse("");
                 hooks.record(new Hook(spec.sectionName(program), purposes.getOrDefault(program, program),
-                        Hook.State.NOT_USED, why));
+                        Hook.State.NOT_USED, why + otherwise));
             }
         }
     }
