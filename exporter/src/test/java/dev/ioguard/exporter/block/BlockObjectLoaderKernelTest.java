@@ -12,6 +12,7 @@ import dev.ioguard.exporter.testsupport.KernelAssumptions;
 import dev.ioguard.exporter.testsupport.Root;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Kernel test (root, BPF): which object the loader keeps. In auto mode a tp_btf object the kernel
  * refuses gives way to the classic one, and /healthz's hooks say why; the three modes name the
- * hooks they took.
+ * hooks they took; an optional fentry program the kernel refuses leaves the rest on tp_btf.
  */
 class BlockObjectLoaderKernelTest {
     private static final Map<String, String> PURPOSES = Map.of("block_rq_insert", "insert",
@@ -63,7 +64,9 @@ class BlockObjectLoaderKernelTest {
             HookRegistry hooks = new HookRegistry();
             try (Tracefs tracefs = Tracefs.ensure()) {
                 BlockObjectLoader.Loaded loaded = new BlockObjectLoader(mode, tracefs, hooks)
-                        .load("block_bios", spec -> { }, (spec, layout) -> { }, Map.of());
+                        .load("block_bios", spec -> { }, (spec, layout) -> { }, Map.of(),
+                                List.of(new BlockObjectLoader.OptionalProgram("submit_bio",
+                                        "bio queued instead")));
                 try (var object = loaded.object()) {
                     boolean classic = mode == TracepointMode.CLASSIC;
                     assertEquals(classic, loaded.classic(), mode.label());
@@ -73,6 +76,13 @@ class BlockObjectLoaderKernelTest {
                             state(hooks, "tp_btf/block_bio_queue"), mode.label());
                     assertFalse(hooks.all().stream().anyMatch(h -> h.state() == Hook.State.FAILED),
                             hooks.all().toString());
+                    // The optional fentry program: live, or not used saying what is in force.
+                    Hook fentry = hook(hooks, "fentry/submit_bio");
+                    assertEquals(fentry.state() == Hook.State.LIVE,
+                            loaded.optionalLive().contains("submit_bio"), fentry.toString());
+                    assertTrue(fentry.state() == Hook.State.LIVE
+                            || fentry.state() == Hook.State.NOT_USED
+                                    && fentry.detail().endsWith("bio queued instead"), fentry.toString());
                 }
             }
         }

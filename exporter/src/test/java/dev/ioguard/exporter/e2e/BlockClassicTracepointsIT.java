@@ -202,7 +202,8 @@ class BlockClassicTracepointsIT {
     private static String issueFormat() throws Exception {
         try (Tracefs tracefs = Tracefs.ensureMounted()) {
             return Files.readAllLines(tracefs.events().resolve("block/block_rq_issue/format")).stream()
-                    .filter(l -> l.contains("rwbs") || l.contains("ioprio")).map(String::strip)
+                    .map(String::strip).filter(l -> l.startsWith("field:")
+                            && (l.contains("rwbs") || l.contains("ioprio")))
                     .reduce((a, b) -> a + " " + b).orElse("?");
         }
     }

@@ -51,8 +51,8 @@ class BlockSubmitLatencyIT {
             }
             KernelMatrix.note("fentry/submit_bio " + (fromSubmit ? "live" : "not used: "
                     + health.lines().filter(l -> l.contains("fentry/submit_bio")).findFirst().orElse("")));
-            // The guests' 6.1 kernels attach it (it takes one argument; their fentry refusal is
-            // for functions of more than 6, such as ext4_handle_error): there it must be live.
+            // The guests' 6.1 kernels attach it (measured; it takes one argument, while the fentry
+            // they refuse, ext4_handle_error, takes 7): there it must be live.
             KernelMatrix.kernelName().ifPresent(kernel -> assertTrue(fromSubmit,
                     "fentry/submit_bio live on " + kernel + ":\n" + health));
 
