@@ -28,13 +28,7 @@ mkdir -p "$BENCH_OUT/bpfcost"
 build_floor
 
 declare -A dev
-for d in "${devices[@]}"; do
-  case $d in
-    loop) make_loop "$SIZE_MIB" ;;
-    zram) make_zram "$SIZE_MIB" ;;
-  esac
-  dev[$d]=$REPLY
-done
+make_devices "${devices[@]}"
 
 # Completed IOs of a device (reads + writes + discards + flushes), from /proc/diskstats.
 ios_done() {

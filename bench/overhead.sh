@@ -27,15 +27,7 @@ FIO_CPUS=${FIO_CPUS-0}
 mkdir -p "$BENCH_OUT/fio"
 
 declare -A dev
-for d in "${devices[@]}"; do
-  case $d in
-    loop) make_loop "$SIZE_MIB" ;;
-    zram) make_zram "$SIZE_MIB" ;;
-    *) die "unknown device kind $d" ;;
-  esac
-  dev[$d]=$REPLY
-  log "$d: $REPLY"
-done
+make_devices "${devices[@]}"
 for v in "${variants[@]}"; do
   case $v in
     floor) build_floor ;;

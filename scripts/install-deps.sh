@@ -9,6 +9,8 @@ need=(clang llvm libbpf-dev libbpf1 bpftool maven e2fsprogs xfsprogs util-linux 
 # runtime to run the image (podman with runc: crun fails on this machine's hybrid cgroups).
 case "${1:-}" in
   --image) need+=(umoci binutils) ;;
+  # --bench: what bench/ needs besides the build (bpftrace is the peer it compares with).
+  --bench) need+=(bpftrace curl python3) ;;
   --test) need+=(prometheus gcc bpftrace umoci binutils podman runc skopeo jq
     # The kernel matrix (tests/kernels): boots Debian's other kernels under QEMU.
     qemu-system-x86 busybox-static cpio kmod) ;;

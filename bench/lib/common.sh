@@ -97,6 +97,21 @@ make_zram() {
   dd if=/dev/urandom of="$REPLY" bs=1M count="$size" oflag=direct status=none
 }
 
+# make_devices KIND...: one fresh device per kind (loop: over a file in /dev/shm; zram), of
+# SIZE_MIB each, into the associative array dev (declared by the caller: declare -A dev).
+make_devices() {
+  local d
+  for d in "$@"; do
+    case $d in
+      loop) make_loop "$SIZE_MIB" ;;
+      zram) make_zram "$SIZE_MIB" ;;
+      *) die "unknown device kind $d" ;;
+    esac
+    dev[$d]=$REPLY
+    log "$d: $REPLY"
+  done
+}
+
 register_mount() { _mounts+=("$1"); }
 
 # Removes one of our own loop devices / mounts now, and forgets it: a device number freed here may

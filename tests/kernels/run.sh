@@ -16,7 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${IOGUARD_KERNEL_CACHE:-/var/cache/ioguard-kernels}
-jar= classpath= out= tests=tag:kernel-matrix limit=270
+jar= classpath= out= tests=tag:kernel-matrix limit=330
 names=()
 while (($#)); do
   case "$1" in

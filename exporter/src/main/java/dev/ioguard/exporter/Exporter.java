@@ -6,6 +6,7 @@ import dev.ioguard.exporter.block.BlockBioProbe;
 import dev.ioguard.exporter.block.BlockErrorProbe;
 import dev.ioguard.exporter.block.BlockObjectLoader;
 import dev.ioguard.exporter.block.BlockRequestProbe;
+import dev.ioguard.exporter.block.BlockStatusNumbering;
 import dev.ioguard.exporter.block.DiskErrorCollector;
 import dev.ioguard.exporter.block.DiskIoCollector;
 import dev.ioguard.exporter.bpf.Tracefs;
@@ -123,7 +124,7 @@ public final class Exporter implements AutoCloseable {
         errorProbe = own(BlockErrorProbe.start(blockObjects, e -> pipeline.publish(
                 errors[0].toEvent(e, System.nanoTime(), Instant.now()))));
         diskErrors = errors[0] = new DiskErrorCollector(errorProbe, DeviceTable::read,
-                options.nodeName());
+                options.nodeName(), BlockStatusNumbering.forRunningKernel());
         ScheduledExecutorService aging = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("ioguard-inflight-aging").factory());
         own(aging::shutdownNow);

@@ -39,7 +39,9 @@ public final class Features {
     }
 
     private static final Pattern TRACEPOINT_NAME = Pattern.compile("[A-Za-z0-9_]+");
+    private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Map<String, TracepointProbes.Shape> TRACEPOINTS = new ConcurrentHashMap<>();
+    private static final Map<String, Probe> ENUMERATORS = new ConcurrentHashMap<>();
 
     private Features() {}
 
@@ -51,10 +53,36 @@ public final class Features {
     /**
      * Whether {@code tp_btf/<tracepoint>} can attach: vmlinux BTF describes {@code btf_trace_<tracepoint>}.
      * UNSUPPORTED when the kernel has no BTF or no such tracepoint; module tracepoints (xfs) are
-     * not in vmlinux BTF and report UNSUPPORTED here.
+     * not in vmlinux BTF and report UNSUPPORTED here: see {@link #btfTracepoint(String, String)}.
      */
     public static Probe btfTracepoint(String tracepoint) {
-        return shape(tracepoint).probe();
+        return shape(null, tracepoint).probe();
+    }
+
+    /**
+     * As {@link #btfTracepoint(String)}, but a tracepoint that vmlinux BTF lacks is also looked for
+     * in {@code module}'s BTF ({@code /sys/kernel/btf/<module>}, CONFIG_DEBUG_INFO_BTF_MODULES,
+     * 5.11+): where the filesystem is a loaded module with BTF, libbpf attaches tp_btf there.
+     */
+    public static Probe btfTracepoint(String module, String tracepoint) {
+        Objects.requireNonNull(module, "module");
+        if (!MODULE_NAME.matcher(module).matches()) {
+            throw new IllegalArgumentException("not a module name: '" + module + "'");
+        }
+        return shape(module, tracepoint).probe();
+    }
+
+    /**
+     * Whether some enum of vmlinux BTF has an enumerator of this name (for instance
+     * {@code BIO_ZONE_WRITE_PLUGGING}, 6.10+): tells kernel changes apart that renumbered
+     * constants which BTF does not carry themselves.
+     */
+    public static Probe btfEnumerator(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!TRACEPOINT_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not an enumerator name: '" + name + "'");
+        }
+        return ENUMERATORS.computeIfAbsent(name, TracepointProbes::enumerator);
     }
 
     /**
@@ -63,7 +91,7 @@ public final class Features {
      * takes (q, rq) before 5.11 and (rq) since.
      */
     public static int btfTracepointArgs(String tracepoint) {
-        return shape(tracepoint).args();
+        return shape(null, tracepoint).args();
     }
 
     /** Whether this process may use bpf(2): creates and closes a one-entry array map. */
@@ -81,12 +109,13 @@ public final class Features {
                 mounted ? "tracefs events directory present" : Failures.TRACEFS_HINT);
     }
 
-    private static TracepointProbes.Shape shape(String tracepoint) {
+    private static TracepointProbes.Shape shape(String module, String tracepoint) {
         Objects.requireNonNull(tracepoint, "tracepoint");
         if (!TRACEPOINT_NAME.matcher(tracepoint).matches()) {
             throw new IllegalArgumentException("not a tracepoint name: '" + tracepoint + "'");
         }
-        return TRACEPOINTS.computeIfAbsent(tracepoint, TracepointProbes::probe);
+        String key = module == null ? tracepoint : module + ":" + tracepoint;
+        return TRACEPOINTS.computeIfAbsent(key, k -> TracepointProbes.probe(module, tracepoint));
     }
 
     private static final class KernelBtf {

@@ -60,9 +60,65 @@ class FeaturesTest {
     }
 
     @Test
+    void aModuleWithoutBtfLeavesTheTracepointUnsupportedSayingWhy() {
+        assumeTrue(Features.kernelBtf().supported(), "no kernel BTF");
+
+        Features.Probe probe = Features.btfTracepoint("ioguard_no_such_module", "ioguard_no_such_tracepoint");
+
+        assertEquals(Status.UNSUPPORTED, probe.status(), probe.toString());
+        assertTrue(probe.detail().contains("/sys/kernel/btf/ioguard_no_such_module"), probe.detail());
+    }
+
+    @Test
+    void aTracepointInVmlinuxIsFoundThereWhateverModuleIsNamed() {
+        assumeTrue(Features.kernelBtf().supported(), "no kernel BTF");
+
+        Features.Probe probe = Features.btfTracepoint("ioguard_no_such_module", "sys_enter");
+
+        assertEquals(Status.SUPPORTED, probe.status(), probe.toString());
+        assertTrue(probe.detail().contains("(vmlinux)"), probe.detail());
+    }
+
+    @Test
+    void aTracepointOfALoadedModuleIsFoundInItsBtf() {
+        assumeTrue(Features.kernelBtf().supported(), "no kernel BTF");
+        // A filesystem built as a module with BTF (xfs on Debian's kernels); none where both are built in.
+        String module = null;
+        String tracepoint = null;
+        for (String[] candidate : new String[][] {{"xfs", "xfs_force_shutdown"}, {"ext4", "ext4_error"}}) {
+            if (module == null && Files.exists(Path.of("/sys/kernel/btf", candidate[0]))) {
+                module = candidate[0];
+                tracepoint = candidate[1];
+            }
+        }
+        assumeTrue(module != null, "neither xfs nor ext4 is a loaded module with BTF here");
+
+        Features.Probe probe = Features.btfTracepoint(module, tracepoint);
+
+        assertEquals(Status.SUPPORTED, probe.status(), probe.toString());
+        assertTrue(probe.detail().contains("(module " + module + ")"), probe.detail());
+    }
+
+    @Test
+    void enumeratorsAreFoundInAnonymousEnumsToo() {
+        assumeTrue(Features.kernelBtf().supported(), "no kernel BTF");
+
+        // BIO_NO_PAGE_REF/BIO_PAGE_PINNED changed, but BIO_CLONED has been in the anonymous bio flag enum all along.
+        Features.Probe cloned = Features.btfEnumerator("BIO_CLONED");
+        Features.Probe none = Features.btfEnumerator("IOGUARD_NO_SUCH_ENUMERATOR");
+
+        assertEquals(Status.SUPPORTED, cloned.status(), cloned.toString());
+        assertTrue(cloned.detail().startsWith("BIO_CLONED = 1 "), cloned.detail());
+        assertEquals(Status.UNSUPPORTED, none.status(), none.toString());
+        assertSame(cloned, Features.btfEnumerator("BIO_CLONED"), "probed once");
+        assertThrows(IllegalArgumentException.class, () -> Features.btfEnumerator("BIO ZONE"));
+    }
+
+    @Test
     void tracepointNamesAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> Features.btfTracepoint("block/block_rq_issue"));
         assertThrows(IllegalArgumentException.class, () -> Features.btfTracepoint(""));
+        assertThrows(IllegalArgumentException.class, () -> Features.btfTracepoint("../ext4", "ext4_error"));
     }
 
     @Test

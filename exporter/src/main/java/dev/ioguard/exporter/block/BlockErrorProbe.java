@@ -39,7 +39,7 @@ public final class BlockErrorProbe implements AutoCloseable {
         this.object = loaded.object();
         this.statusIsErrno = loaded.classic();
         this.reader = RingBufferReader.start(object.map("rq_error_events"), "ioguard-block-errors",
-                record -> consumer.accept(status(decode(record))));
+                record -> consumer.accept(decode(record)));
     }
 
     /** Loads and attaches on the tracepoints {@code loader} chooses. */
@@ -66,9 +66,12 @@ public final class BlockErrorProbe implements AutoCloseable {
                 "block_rq_complete_error", "disk request errors")), consumer);
     }
 
-    private ErrorEvent status(ErrorEvent e) {
-        return statusIsErrno ? new ErrorEvent(e.monotonicNs(), e.sector(), e.diskDev(), e.partDev(),
-                e.direction(), BlockStatus.fromErrno(e.status()), e.bytes()) : e;
+    /**
+     * Whether the status of counts and events is the errno the kernel made of the block status
+     * (classic tracepoints) rather than the status number (tp_btf).
+     */
+    public boolean statusIsErrno() {
+        return statusIsErrno;
     }
 
     static ErrorEvent decode(ByteBuffer record) {
@@ -86,8 +89,7 @@ public final class BlockErrorProbe implements AutoCloseable {
         for (BpfMap.Entry e : object.map("rq_errors").entries()) {
             ByteBuffer k = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder());
             long n = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder()).getLong(0);
-            int status = statusIsErrno ? BlockStatus.fromErrno(k.getInt(12)) : k.getInt(12);
-            counts.add(new ErrorCount(k.getInt(0), k.getInt(4), k.getInt(8), status, n));
+            counts.add(new ErrorCount(k.getInt(0), k.getInt(4), k.getInt(8), k.getInt(12), n));
         }
         return counts;
     }

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
  * events through a ring buffer, exact counts through a map) and, where the kernel allows it, the
  * optional bpf/fs_fentry.bpf.c (fentry on ext4_handle_error, with the errno).
  *
- * <p>For each failure the tp_btf program is used when the kernel's BTF has the tracepoint, else
- * its classic tracepoint twin when tracefs has it; what is not used is recorded in the
+ * <p>For each failure the tp_btf program is used when the kernel's BTF has the tracepoint (vmlinux's,
+ * or the filesystem module's), else its classic tracepoint twin when tracefs has it; what is not used is recorded in the
  * {@link HookRegistry} with the reason. Events are decoded on the ring buffer threads and handed
  * to the consumer, which must be thread-safe and must not block. {@link #counts()},
  * {@link #droppedInKernel()} and the other counters may be called from any thread.
@@ -110,7 +110,8 @@ public final class FsEventProbe implements AutoCloseable {
             HookRegistry hooks) {
         String tpBtfHook = spec.sectionName(f.tpBtfProgram());
         String classicHook = spec.sectionName(f.classicProgram());
-        Features.Probe btf = Features.btfTracepoint(f.tracepoint());
+        // The category is also the module's name: ext4 and xfs may be modules (with their own BTF).
+        Features.Probe btf = Features.btfTracepoint(f.category(), f.tracepoint());
         boolean useBtf = preference == Preference.TP_BTF_FIRST && btf.supported();
         boolean useClassic = !useBtf && tracefs.hasTracepoint(f.category(), f.tracepoint());
         spec.setAutoload(f.tpBtfProgram(), useBtf);
@@ -119,7 +120,7 @@ public final class FsEventProbe implements AutoCloseable {
                 : btf.detail();
         if (useBtf) {
             hooks.record(new Hook(classicHook, f.purpose(), Hook.State.NOT_USED,
-                    tpBtfHook + " is used instead"));
+                    tpBtfHook + " is used instead: " + btf.detail()));
         } else if (useClassic) {
             hooks.record(new Hook(tpBtfHook, f.purpose(), Hook.State.NOT_USED,
                     btfWhy + "; " + classicHook + " is used instead"));

@@ -2,6 +2,7 @@ package dev.ioguard.exporter.fshealth;
 
 import dev.ioguard.exporter.devices.DeviceTable;
 import dev.ioguard.exporter.mounts.Ext4ErrorState;
+import dev.ioguard.exporter.mounts.Ext4Superblock;
 import dev.ioguard.exporter.mounts.MountTable;
 import java.time.Instant;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import java.util.Optional;
  * What the tracker reads from the system besides its events: the mount table, device names, ext4's
  * error record, whether an xfs mount answers, and the clocks. {@link SystemEnvironment} reads the
  * real ones; tests give their own. Implementations must be safe for concurrent use, and must not
- * block on a filesystem's IO (procfs and sysfs only, and stat(2) of a mount's root).
+ * block on a filesystem's IO (procfs and sysfs only, stat(2) of a mount's root, and the cached
+ * superblock of a mounted ext4).
  */
 interface Environment {
     /** {@code /proc/self/mountinfo} now. */
@@ -21,6 +23,12 @@ interface Environment {
 
     /** {@code /sys/fs/ext4/<device>/} now; empty when that device has no mounted ext4. */
     Optional<Ext4ErrorState> ext4(String device);
+
+    /**
+     * The superblock of the ext4 on this device (its mount time, its default errors=), read from the
+     * device's page cache; empty when it cannot be read.
+     */
+    Optional<Ext4Superblock> ext4Superblock(String device);
 
     /**
      * Whether stat(2) of this xfs mount point fails with EIO: xfs answers every getattr with EIO

@@ -9,8 +9,10 @@ import dev.ioguard.exporter.fs.MountSyscallEvent;
 import dev.ioguard.exporter.fshealth.IncidentEvents.Detection;
 import dev.ioguard.exporter.mounts.HostPaths;
 import dev.ioguard.exporter.mounts.Ext4ErrorState;
+import dev.ioguard.exporter.mounts.Ext4Superblock;
 import dev.ioguard.exporter.mounts.MountInfo;
 import dev.ioguard.exporter.mounts.MountTable;
+import dev.ioguard.exporter.mounts.ReadOnlyState;
 import dev.ioguard.exporter.snapshot.FilesystemCount;
 import dev.ioguard.exporter.snapshot.FilesystemHealth;
 import dev.ioguard.exporter.snapshot.MountReadOnly;
@@ -92,8 +94,9 @@ public final class FilesystemStateTracker {
 
     /**
      * Takes the state at start: read-only mounts are read-only from the first scrape, and each
-     * superblock already failed (ext4 {@code emergency_ro} or {@code shutdown}, an xfs that answers
-     * EIO) is reported once with {@code detected: at_start}. Counters start at zero.
+     * superblock already failed (ext4 {@code emergency_ro} or {@code shutdown}, an ext4 whose
+     * current mount recorded an error under errors=remount-ro, an xfs that answers EIO) is reported
+     * once with {@code detected: at_start}. Counters start at zero.
      */
     public void initialize(MountTable initial) {
         synchronized (lock) {
@@ -105,6 +108,20 @@ public final class FilesystemStateTracker {
                     case SHUT_DOWN -> Cause.SHUTDOWN;
                     default -> null;
                 };
+                Map<String, Object> details = new LinkedHashMap<>();
+                if (sb.fsType.equals("ext4")) {
+                    String name = deviceName(sb, devices);
+                    Optional<Ext4ErrorState> record = env.ext4(name).filter(Ext4ErrorState::hasErrors);
+                    if (record.isPresent()) {
+                        Optional<Ext4Superblock> disk = env.ext4Superblock(name);
+                        if (cause == null && failedInThisMount(sb, record.get(), disk)) {
+                            cause = Cause.FS_ERROR;
+                        }
+                        if (cause == Cause.FS_ERROR) {
+                            details.putAll(IncidentEvents.sysfsError(record.get(), disk.map(Ext4Superblock::mountTime)));
+                        }
+                    }
+                }
                 if (cause == null && sb.fsType.equals("xfs") && env.xfsShutDown(sb.mounts.get(0).mountPoint())) {
                     cause = Cause.SHUTDOWN;
                 }
@@ -114,15 +131,36 @@ public final class FilesystemStateTracker {
                 sb.incident = cause;
                 sb.incidentConfirmed = sb.tableState.superblockWide();
                 sb.readOnly = true;
-                Map<String, Object> details = new LinkedHashMap<>();
-                if (sb.fsType.equals("ext4")) {
-                    env.ext4(deviceName(sb, devices)).filter(Ext4ErrorState::hasErrors)
-                            .ifPresent(r -> details.putAll(IncidentEvents.sysfsError(r)));
-                }
                 publish.accept(IncidentEvents.readOnly(subject(sb, devices), cause, Detection.AT_START,
                         details, node, env.now()));
             }
         }
+    }
+
+    /**
+     * Whether an ext4 that the mount table shows writable had its errors=remount-ro take effect in
+     * the mount now in place. Before 6.15 the table marks nothing (6.1: plain rw, and statvfs no
+     * ST_RDONLY either), and errors_count alone cannot tell: the superblock keeps it across mounts
+     * until e2fsck. The superblock's s_mtime can: ext4 sets it on every read-write mount and
+     * read-only to read-write remount, and records each error's time beside it, so an error no
+     * older than s_mtime is this mount's. A remount that stays read-write sets neither, and on 6.1
+     * does not recover the filesystem either. Whole seconds: an older error in the second of a
+     * quick unmount and mount counts as this mount's.
+     */
+    private static boolean failedInThisMount(Superblock sb, Ext4ErrorState record, Optional<Ext4Superblock> disk) {
+        if (sb.tableState != ReadOnlyState.WRITABLE || disk.isEmpty() || !record.errorSince(disk.get().mountTime())) {
+            return false;
+        }
+        FsEvent.ErrorsMode mode = errorsOption(sb);
+        if (mode == FsEvent.ErrorsMode.UNKNOWN) {
+            // mountinfo shows errors= only where it differs from the superblock's default.
+            mode = switch (disk.get().defaultErrors()) {
+                case CONTINUE -> FsEvent.ErrorsMode.CONTINUE;
+                case REMOUNT_RO -> FsEvent.ErrorsMode.REMOUNT_RO;
+                case PANIC -> FsEvent.ErrorsMode.PANIC;
+            };
+        }
+        return mode == FsEvent.ErrorsMode.REMOUNT_RO;
     }
 
     /** A new mount table (from the watcher, or read after a syscall); an older one than the last is ignored. */
@@ -308,9 +346,28 @@ public final class FilesystemStateTracker {
         }
         long reported = record.errorsCount() - sb.ext4ErrorsBaseline;
         long unseen = reported - sb.ext4ErrorsSeen;
+        long now = env.nanoTime();
         if (unseen <= 0) {
+            sb.unseenSinceNanos = -1;
             return;
         }
+        // errors_count rises in the same call as the tracepoint, while its ring buffer event is
+        // still on its way (measured under QEMU on 6.1: a sysfs error, then the event's, for one
+        // error). An excess counts as unseen once it has outlasted the grace period, and only as
+        // much of it as was there all along: what arrived meanwhile gets its own grace.
+        if (sb.unseenSinceNanos < 0) {
+            sb.unseenSinceNanos = now;
+            sb.unseenAtMark = unseen;
+            return;
+        }
+        if (now - sb.unseenSinceNanos < timing.grace().toNanos()) {
+            sb.unseenAtMark = Math.min(sb.unseenAtMark, unseen);
+            return;
+        }
+        long lasting = Math.min(sb.unseenAtMark, unseen);
+        sb.unseenSinceNanos = lasting < unseen ? now : -1;
+        sb.unseenAtMark = unseen - lasting;
+        unseen = lasting;
         sb.ext4ErrorsSeen += unseen;
         sysfsReportedErrors.merge(sb.dev, unseen, Long::sum);
         Subject subject = subject(sb, devices);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The events of filesystem incidents, attribute by attribute: {@code device}, {@code dev}
@@ -136,10 +137,21 @@ final class IncidentEvents {
 
     /** ext4's own record of its latest error, from sysfs. */
     static Map<String, Object> sysfsError(Ext4ErrorState record) {
+        return sysfsError(record, Optional.empty());
+    }
+
+    /**
+     * As {@link #sysfsError(Ext4ErrorState)}, but the first error when it happened in the current
+     * mount (since {@code mountTime}): the incident's cause, rather than the follow-ups that writes
+     * to an aborted journal record after it (6.1: "Detected aborted journal", ext4lazyinit's too).
+     */
+    static Map<String, Object> sysfsError(Ext4ErrorState record, Optional<Instant> mountTime) {
+        boolean first = mountTime.isPresent() && record.firstErrorSince(mountTime.get());
         Map<String, Object> a = new LinkedHashMap<>();
-        record.lastErrorFunction().ifPresent(f -> a.put("function", f));
-        record.lastErrorLine().ifPresent(l -> a.put("line", l));
-        record.lastErrorCode().ifPresent(c -> a.put("errno", Ext4ErrorState.errorCodeName(c)));
+        (first ? record.firstErrorFunction() : record.lastErrorFunction()).ifPresent(f -> a.put("function", f));
+        (first ? record.firstErrorLine() : record.lastErrorLine()).ifPresent(l -> a.put("line", l));
+        (first ? record.firstErrorCode() : record.lastErrorCode())
+                .ifPresent(c -> a.put("errno", Ext4ErrorState.errorCodeName(c)));
         a.put("errors_count", record.errorsCount());
         return a;
     }

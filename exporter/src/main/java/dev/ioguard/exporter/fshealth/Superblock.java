@@ -32,6 +32,9 @@ final class Superblock {
     long ext4ErrorsBaseline = -1;
     /** ext4: errors the hooks reported since the baseline was taken. */
     long ext4ErrorsSeen;
+    /** ext4: since when errors_count has been ahead of the hooks (-1: it is not), and by how much at least. */
+    long unseenSinceNanos = -1;
+    long unseenAtMark;
 
     Superblock(DevNumber dev, List<MountInfo> mounts) {
         this.dev = dev;

@@ -2,6 +2,7 @@ package dev.ioguard.exporter.fshealth;
 
 import dev.ioguard.exporter.devices.DeviceTable;
 import dev.ioguard.exporter.mounts.Ext4ErrorState;
+import dev.ioguard.exporter.mounts.Ext4Superblock;
 import dev.ioguard.exporter.mounts.HostPaths;
 import dev.ioguard.exporter.mounts.MountTable;
 import java.io.IOException;
@@ -39,6 +40,16 @@ final class SystemEnvironment implements Environment {
         } catch (UncheckedIOException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public Optional<Ext4Superblock> ext4Superblock(String device) {
+        if (device.isBlank() || device.contains("/") || device.startsWith(".")) {
+            return Optional.empty();
+        }
+        // The node's /dev under --path.rootfs first (a container's own /dev may lack the device).
+        Optional<Ext4Superblock> onHost = Ext4Superblock.read(paths.onHost("/dev/" + device));
+        return onHost.isPresent() ? onHost : Ext4Superblock.read(Path.of("/dev", device));
     }
 
     @Override

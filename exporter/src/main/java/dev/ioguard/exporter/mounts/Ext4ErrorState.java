@@ -25,7 +25,7 @@ import java.util.OptionalInt;
  * {@code errors_count} is {@code 0} until an error; {@code *_error_time} is seconds since the epoch,
  * {@code 0} when there is none; {@code *_error_func} is an empty line when there is none, else the kernel
  * function ({@code trigger_test_error} for {@code trigger_fs_error}); {@code *_error_line} is {@code 0}
- * when there is none; {@code *_error_errcode} is ext4's own error code ({@code EXT4_ERR_*}, see
+ * when there is none; {@code *_error_errcode} (first_ and last_) is ext4's own error code ({@code EXT4_ERR_*}, see
  * {@link #errorCodeName}), {@code 0} when there is none ({@code 5}, EFSCORRUPTED, for {@code trigger_fs_error}).
  *
  * @param device the kernel name of the filesystem's device, as named under {@code /sys/fs/ext4}
@@ -39,7 +39,8 @@ public record Ext4ErrorState(
         Optional<Instant> lastErrorTime,
         Optional<String> lastErrorFunction,
         OptionalInt lastErrorLine,
-        OptionalInt lastErrorCode) {
+        OptionalInt lastErrorCode,
+        OptionalInt firstErrorCode) {
 
     /** The usual root of ext4's per-filesystem sysfs directories. */
     public static final Path SYSFS_EXT4 = Path.of("/sys/fs/ext4");
@@ -53,6 +54,7 @@ public record Ext4ErrorState(
         Objects.requireNonNull(lastErrorFunction, "lastErrorFunction");
         Objects.requireNonNull(lastErrorLine, "lastErrorLine");
         Objects.requireNonNull(lastErrorCode, "lastErrorCode");
+        Objects.requireNonNull(firstErrorCode, "firstErrorCode");
         if (device.isBlank()) {
             throw new IllegalArgumentException("ext4 device name is blank");
         }
@@ -95,6 +97,19 @@ public record Ext4ErrorState(
     }
 
     /**
+     * Whether the latest recorded error happened at or after {@code time} (both in whole seconds, as
+     * ext4 records them): with the superblock's mount time, whether the current mount had an error.
+     */
+    public boolean errorSince(Instant time) {
+        return lastErrorTime.filter(t -> !t.isBefore(time)).isPresent();
+    }
+
+    /** Whether the first recorded error (kept until e2fsck) happened at or after {@code time}. */
+    public boolean firstErrorSince(Instant time) {
+        return firstErrorTime.filter(t -> !t.isBefore(time)).isPresent();
+    }
+
+    /**
      * Reads the error record of a mounted ext4 filesystem now.
      *
      * @param sysfsExt4Root normally {@link #SYSFS_EXT4}
@@ -125,7 +140,8 @@ public record Ext4ErrorState(
                 time(dir, "last_error_time"),
                 function(dir, "last_error_func"),
                 line(dir, "last_error_line"),
-                line(dir, "last_error_errcode")));
+                line(dir, "last_error_errcode"),
+                line(dir, "first_error_errcode")));
     }
 
     /** The devices with a mounted ext4 filesystem: the directories under the root except {@code features}. */

@@ -21,13 +21,14 @@ class BlockStatusTest {
     @Test
     void eachErrnoNamesItsStatus() {
         KERNEL_TABLE.forEach((errno, type) ->
-                assertEquals(type, BlockStatus.errorType(BlockStatus.fromErrno(errno)), "errno " + errno));
-        assertEquals(BlockStatus.values().length, KERNEL_TABLE.size());
-        assertTrue(BlockStatus.routine(BlockStatus.fromErrno(95)));
+                assertEquals(type, BlockStatus.fromErrno(errno).errorType(), "errno " + errno));
+        // Every status but ZONE_RESOURCE, which never ends a request (and would be EIO).
+        assertEquals(BlockStatus.values().length - 1, KERNEL_TABLE.size());
+        assertTrue(BlockStatus.fromErrno(95).routine());
     }
 
     @Test
     void anErrnoNoStatusMapsToIsIoAsTheKernelMakesUnknownStatusesEio() {
-        assertEquals("io", BlockStatus.errorType(BlockStatus.fromErrno(4)));
+        assertEquals("io", BlockStatus.fromErrno(4).errorType());
     }
 }

@@ -2,6 +2,7 @@ package dev.ioguard.exporter.fshealth;
 
 import dev.ioguard.exporter.devices.DeviceTable;
 import dev.ioguard.exporter.mounts.Ext4ErrorState;
+import dev.ioguard.exporter.mounts.Ext4Superblock;
 import dev.ioguard.exporter.mounts.MountTable;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,6 +24,9 @@ final class FakeEnvironment implements Environment {
     long nanos = 1_000_000_000L;
     Instant wall = Instant.parse("2026-11-26T20:00:00Z");
     final Map<String, Long> ext4Errors = new HashMap<>();
+    /** Full records, where a test needs error times; they win over {@link #ext4Errors}. */
+    final Map<String, Ext4ErrorState> ext4Records = new HashMap<>();
+    final Map<String, Ext4Superblock> ext4Superblocks = new HashMap<>();
     final Set<String> xfsDown = new HashSet<>();
     final Set<DevNumber> removed = new HashSet<>();
 
@@ -53,6 +57,9 @@ final class FakeEnvironment implements Environment {
 
     @Override
     public Optional<Ext4ErrorState> ext4(String device) {
+        if (ext4Records.containsKey(device)) {
+            return Optional.of(ext4Records.get(device));
+        }
         Long count = ext4Errors.get(device);
         if (count == null) {
             return Optional.empty();
@@ -60,7 +67,13 @@ final class FakeEnvironment implements Environment {
         boolean errors = count > 0;
         return Optional.of(new Ext4ErrorState(device, count, Optional.empty(), Optional.empty(), OptionalInt.empty(),
                 Optional.empty(), errors ? Optional.of("ext4_journal_check_start") : Optional.empty(),
-                errors ? OptionalInt.of(84) : OptionalInt.empty(), errors ? OptionalInt.of(2) : OptionalInt.empty()));
+                errors ? OptionalInt.of(84) : OptionalInt.empty(), errors ? OptionalInt.of(2) : OptionalInt.empty(),
+                OptionalInt.empty()));
+    }
+
+    @Override
+    public Optional<Ext4Superblock> ext4Superblock(String device) {
+        return Optional.ofNullable(ext4Superblocks.get(device));
     }
 
     @Override

@@ -14,10 +14,15 @@ import dev.ioguard.exporter.fs.MountSyscallEvent;
 import dev.ioguard.exporter.snapshot.FilesystemCount;
 import dev.ioguard.exporter.snapshot.FilesystemHealth;
 import dev.ioguard.exporter.snapshot.MountReadOnly;
+import dev.ioguard.exporter.mounts.Ext4ErrorState;
+import dev.ioguard.exporter.mounts.Ext4Superblock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -317,10 +322,80 @@ class FilesystemStateTrackerTest {
         assertEquals(List.of(), health.remounts(), "counters count what happened while watching");
     }
 
+    /** 6.1: after errors=remount-ro took effect the table still says plain rw; the superblock's times tell. */
+    @Test
+    void anExt4ThatFailedInItsCurrentMountIsReadOnlyFromTheStartWithoutAnyMarker() {
+        Instant mounted = Instant.parse("2026-11-26T19:00:00Z");
+        List<Event> seen = new ArrayList<>();
+        FilesystemStateTracker t = startedWith(HEALTHY, errors(mounted.plusSeconds(5), mounted.plusSeconds(9)),
+                new Ext4Superblock(mounted, Ext4Superblock.ErrorsBehavior.CONTINUE), seen);
+
+        assertEquals(List.of("filesystem.remount.readonly"), seen.stream().map(Event::name).toList());
+        Map<String, Object> a = seen.get(0).attributes();
+        assertEquals("at_start", a.get("detected"));
+        assertEquals("fs_error", a.get("cause"));
+        assertEquals(List.of("/data", "/srv/bind"), a.get("mountpoints"));
+        // The incident's first error, not the aborted-journal follow-ups after it.
+        assertEquals("trigger_test_error", a.get("function"));
+        assertEquals("EFSCORRUPTED", a.get("errno"));
+        assertEquals(Map.of("/", 0, "/data", 1, "/srv/bind", 1, "/merged", 1, "/logs", 0), gauge(t.snapshot(Map.of())));
+    }
+
+    @Test
+    void anErrorOfAnEarlierMountDoesNotMakeTheMountInPlaceReadOnly() {
+        Instant mounted = Instant.parse("2026-11-26T19:00:00Z");
+        List<Event> seen = new ArrayList<>();
+        // Failed, unmounted, mounted again without e2fsck: errors_count still 3, the errors older than s_mtime.
+        FilesystemStateTracker t = startedWith(HEALTHY, errors(mounted.minusSeconds(60), mounted.minusSeconds(1)),
+                new Ext4Superblock(mounted, Ext4Superblock.ErrorsBehavior.CONTINUE), seen);
+
+        assertEquals(List.of(), seen);
+        assertEquals(0, gauge(t.snapshot(Map.of())).get("/data"));
+    }
+
+    @Test
+    void aCurrentErrorMakesTheMountReadOnlyOnlyUnderRemountRoShownOrByDefault() {
+        Instant mounted = Instant.parse("2026-11-26T19:00:00Z");
+        Ext4ErrorState recent = errors(mounted, mounted.plusSeconds(2));
+        String noErrorsOption = node("rw,relatime", "rw", "rw,relatime");
+        String continueOption = node("rw,relatime", "rw,errors=continue", "rw,relatime");
+
+        assertEquals(1, gauge(startedWith(noErrorsOption, recent, new Ext4Superblock(mounted,
+                Ext4Superblock.ErrorsBehavior.REMOUNT_RO), new ArrayList<>()).snapshot(Map.of())).get("/data"));
+        assertEquals(0, gauge(startedWith(noErrorsOption, recent, new Ext4Superblock(mounted,
+                Ext4Superblock.ErrorsBehavior.CONTINUE), new ArrayList<>()).snapshot(Map.of())).get("/data"));
+        assertEquals(0, gauge(startedWith(continueOption, recent, new Ext4Superblock(mounted,
+                Ext4Superblock.ErrorsBehavior.REMOUNT_RO), new ArrayList<>()).snapshot(Map.of())).get("/data"));
+    }
+
+    /** A tracker started on a node whose loop3 ext4 has this error record and superblock. */
+    private static FilesystemStateTracker startedWith(String mountinfo, Ext4ErrorState loop3, Ext4Superblock disk,
+            List<Event> seen) {
+        FakeEnvironment late = new FakeEnvironment().device(253, 0, "vda").device(7, 3, "loop3").device(7, 4, "loop4");
+        late.ext4Errors.put("vda", 0L);
+        late.ext4Records.put("loop3", loop3);
+        late.ext4Superblocks.put("loop3", disk);
+        late.mountinfo = mountinfo;
+        FilesystemStateTracker t = new FilesystemStateTracker(late, "node-a", seen::add,
+                FilesystemStateTracker.Timing.DEFAULT);
+        t.initialize(late.table());
+        return t;
+    }
+
+    /** Three errors: trigger_fs_error's first, then two writes that met the aborted journal. */
+    private static Ext4ErrorState errors(Instant first, Instant last) {
+        return new Ext4ErrorState("loop3", 3, Optional.of(first), Optional.of("trigger_test_error"), OptionalInt.of(126),
+                Optional.of(last), Optional.of("ext4_journal_check_start"), OptionalInt.of(83), OptionalInt.of(2),
+                OptionalInt.of(5));
+    }
+
     @Test
     void errorsThatOnlyErrorsCountShowAreReportedAndCountedOnce() {
         tracker.tick(true); // baseline taken at start: 0
         env.ext4Errors.put("loop3", 2L);
+        tracker.tick(true);
+        assertEquals(List.of(), names(), "the hooks' events get the grace period to arrive");
+        env.advanceMillis(300);
         tracker.tick(true);
         assertEquals(List.of("filesystem.error"), names());
         assertEquals(2L, events.get(0).attributes().get("count"));
@@ -337,8 +412,32 @@ class FilesystemStateTrackerTest {
         // An error whose ring buffer event was lost: the kernel counted it, errors_count reports it once.
         env.ext4Errors.put("loop3", 4L);
         tracker.tick(true);
+        env.advanceMillis(300);
+        tracker.tick(true);
         assertEquals(3, events.size(), "the lost event is reported from errors_count");
         assertEquals(4, errors(Map.of(new FsEventProbe.DevKind(kernelDev(7, 3), FsEvent.Kind.EXT4_ERROR), 2L)));
+    }
+
+    /** 6.1 under QEMU: errors_count rose before the tracepoint's event reached the tracker. */
+    @Test
+    void anErrorWhoseEventArrivesAfterErrorsCountRoseIsCountedOnce() {
+        tracker.tick(true); // baseline 0
+        // One write on 6.1 after the error: a tracepoint error (its event on the way) and one without.
+        env.ext4Errors.put("loop3", 2L);
+        tracker.tick(true);
+        env.advanceMillis(100);
+        tracker.onFsEvent(ext4Error(FsEvent.ErrorsMode.CONTINUE));
+        env.advanceMillis(200);
+        tracker.tick(true);
+
+        assertEquals(List.of("filesystem.error", "filesystem.error"), names());
+        assertEquals("kernel_event", events.get(0).attributes().get("detected"));
+        assertEquals("sysfs", events.get(1).attributes().get("detected"));
+        assertEquals(1L, events.get(1).attributes().get("count"));
+        assertEquals(2, errors(Map.of(new FsEventProbe.DevKind(kernelDev(7, 3), FsEvent.Kind.EXT4_ERROR), 1L)));
+        env.advanceMillis(1000);
+        tracker.tick(true);
+        assertEquals(2, events.size());
     }
 
     @Test

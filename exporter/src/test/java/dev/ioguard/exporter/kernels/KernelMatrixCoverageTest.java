@@ -36,17 +36,7 @@ class KernelMatrixCoverageTest {
             "BlockClassicTracepointsIT#serviceTimeSumsAgreeWithAnIndependentTracer",
             "needs a bpftrace oracle, which the guests do not have",
             "PrometheusEndToEndIT", "a real Prometheus server scraping and evaluating rules: user space only,"
-                    + " and no Prometheus in the guests",
-            "FilesystemHealthIT#anExt4ErrorIsOneReadOnlyEventWithinASecondNamingTheBindMountAndTheOverlay",
-            "fails on 6.1: one trigger_fs_error counts 2 or 3 in ioguard_filesystem_errors_total (cloud),"
-                    + " and with ext4 a module the events come from the classic tracepoint without"
-                    + " errors_behavior (generic); see the README's Kernels section",
-            "FilesystemHealthIT#anExt4ErrorUnderErrorsContinueIsAnErrorButNoRemount",
-            "fails on Debian's generic 6.1 (ext4 a module, classic tracepoint): no errors_behavior in the"
-                    + " event; passes on the cloud kernel",
-            "FilesystemHealthIT#anExporterStartedAfterTheFailureReportsItFromTheFirstScrape",
-            "fails on 6.1: an ext4 that failed before the exporter started has read-only gauge 0 (6.1's"
-                    + " mountinfo shows no emergency_ro)");
+                    + " and no Prometheus in the guests");
 
     @Test
     void everyEndToEndTestIsOnTheKernelMatrixOrListedWithAReason() {
@@ -77,7 +67,11 @@ class KernelMatrixCoverageTest {
         assertTrue(tagged.containsAll(Set.of(
                 "BlockAndFilesystemIT#operationsEqualDiskstatsAndAnExt4ErrorIsAnEventWithinOneSecond",
                 "FilesystemHealthIT#anXfsShutdownIsAShutdownEventAndReadOnly",
-                "FilesystemHealthIT#anAdminRemountReadOnlyAndBackIsReportedWithWhoDidIt")), "tagged: " + tagged);
+                "FilesystemHealthIT#anAdminRemountReadOnlyAndBackIsReportedWithWhoDidIt",
+                "FilesystemHealthIT#anExt4ErrorIsOneReadOnlyEventWithinASecondNamingTheBindMountAndTheOverlay",
+                "FilesystemHealthIT#anExt4ErrorUnderErrorsContinueIsAnErrorButNoRemount",
+                "FilesystemHealthIT#anExporterStartedAfterTheFailureReportsItFromTheFirstScrape")),
+                "tagged: " + tagged);
         assertEquals(Set.of(), unaccounted, "end-to-end tests without @Tag(KernelMatrix.TAG): tag each,"
                 + " or list it in NOT_ON_THE_MATRIX with the reason it cannot run in a kernel-matrix guest");
         assertEquals(new TreeSet<>(NOT_ON_THE_MATRIX.keySet()), untaggedButListed,

@@ -30,7 +30,7 @@ class Ext4ErrorStateTest {
             "errors_count", "1\n",
             "first_error_time", "1795722664\n", "first_error_func", "trigger_test_error\n", "first_error_line", "129\n",
             "last_error_time", "1795722664\n", "last_error_func", "trigger_test_error\n", "last_error_line", "129\n",
-            "last_error_errcode", "5\n");
+            "last_error_errcode", "5\n", "first_error_errcode", "5\n");
 
     @TempDir
     Path sysfsExt4;
@@ -42,7 +42,7 @@ class Ext4ErrorStateTest {
         Ext4ErrorState state = Ext4ErrorState.read(sysfsExt4, "vda").orElseThrow();
 
         assertEquals(new Ext4ErrorState("vda", 0, Optional.empty(), Optional.empty(), OptionalInt.empty(),
-                Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty()), state);
+                Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty()), state);
         assertFalse(state.hasErrors());
     }
 
@@ -65,6 +65,22 @@ class Ext4ErrorStateTest {
         assertEquals("EFSCORRUPTED", Ext4ErrorState.errorCodeName(state.lastErrorCode().getAsInt()));
         assertEquals("EIO", Ext4ErrorState.errorCodeName(2));
         assertEquals("EXT4_ERR_99", Ext4ErrorState.errorCodeName(99));
+        assertEquals(OptionalInt.of(5), state.firstErrorCode());
+    }
+
+    @Test
+    void errorsAreDatedAgainstAMountTimeInWholeSeconds() throws IOException {
+        fs("loop0", AFTER_TRIGGER);
+        Ext4ErrorState state = Ext4ErrorState.read(sysfsExt4, "loop0").orElseThrow();
+        Instant error = Instant.ofEpochSecond(1_795_722_664L);
+
+        assertTrue(state.errorSince(error.minusSeconds(5)), "mounted before the error");
+        assertTrue(state.errorSince(error), "an error in the mount's own second is this mount's");
+        assertFalse(state.errorSince(error.plusSeconds(1)), "mounted after the error");
+        assertTrue(state.firstErrorSince(error));
+        assertFalse(state.firstErrorSince(error.plusSeconds(1)));
+        fs("vda", HEALTHY);
+        assertFalse(Ext4ErrorState.read(sysfsExt4, "vda").orElseThrow().errorSince(Instant.EPOCH));
     }
 
     @Test
@@ -111,7 +127,8 @@ class Ext4ErrorStateTest {
     @Test
     void theRecordRejectsANegativeCount() {
         assertThrows(IllegalArgumentException.class, () -> new Ext4ErrorState("vda", -1, Optional.empty(), Optional.empty(),
-                OptionalInt.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty()));
+                OptionalInt.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty(),
+                OptionalInt.empty()));
     }
 
     /** Runs against this machine: every mounted ext4 filesystem has a record, with details exactly when it has errors. */

@@ -23,6 +23,12 @@ public final class BtfCalls {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle TYPE_BY_ID = libbpf("btf__type_by_id",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle LOAD_MODULE = libbpf("btf__load_module_btf",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle TYPE_CNT = libbpf("btf__type_cnt",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle NAME_BY_OFFSET = libbpf("btf__name_by_offset",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle FREE = libbpf("btf__free", FunctionDescriptor.ofVoid(ADDRESS));
 
     private BtfCalls() {}
@@ -33,6 +39,39 @@ public final class BtfCalls {
             MemorySegment state = call.allocate(CAPTURE_STATE);
             MemorySegment btf = (MemorySegment) LOAD_VMLINUX.invokeExact(state);
             return PointerResult.of(btf, state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Parses a module's BTF ({@code /sys/kernel/btf/<module>}, CONFIG_DEBUG_INFO_BTF_MODULES) split
+     * on top of {@code vmlinux}, which must outlive it; NULL and errno on failure.
+     */
+    public static PointerResult loadModule(String module, MemorySegment vmlinux) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE_STATE);
+            MemorySegment btf = (MemorySegment) LOAD_MODULE.invokeExact(state, call.allocateFrom(module), vmlinux);
+            return PointerResult.of(btf, state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The number of type ids, the void type (id 0) included; split BTF counts its base's too. */
+    public static int typeCount(MemorySegment btf) {
+        try {
+            return (int) TYPE_CNT.invokeExact(btf);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The string at {@code offset} of the string section, or null. */
+    public static String nameByOffset(MemorySegment btf, int offset) {
+        try {
+            MemorySegment name = (MemorySegment) NAME_BY_OFFSET.invokeExact(btf, offset);
+            return name.address() == 0 ? null : name.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

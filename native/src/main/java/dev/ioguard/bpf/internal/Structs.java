@@ -50,6 +50,14 @@ public final class Structs {
             JAVA_INT.withName("size_or_type")).withName("btf_type");
 
     /**
+     * {@code struct btf_enum} and {@code struct btf_enum64} (linux/btf.h), the members after an enum's
+     * btf_type: the name offset first, then the value (its low 32 bits for enum64).
+     */
+    public static final long BTF_ENUM_SIZE = 8;
+    public static final long BTF_ENUM64_SIZE = 12;
+    public static final long BTF_ENUM_VALUE = 4;
+
+    /**
      * The prefix of {@code struct bpf_prog_info} (linux/bpf.h) up to the run statistics; the
      * kernel fills as much as the given length allows (232 bytes on 6.18 headers).
      */
@@ -60,9 +68,11 @@ public final class Structs {
 
     /** BTF kinds used by the feature probes (linux/btf.h). */
     public static final int BTF_KIND_PTR = 2;
+    public static final int BTF_KIND_ENUM = 6;
     public static final int BTF_KIND_TYPEDEF = 8;
     public static final int BTF_KIND_FUNC = 12;
     public static final int BTF_KIND_FUNC_PROTO = 13;
+    public static final int BTF_KIND_ENUM64 = 19;
 
     /**
      * {@code sizeof(va_list)}, to copy one as {@code va_copy} would; -1 where the binding does not

@@ -51,6 +51,12 @@ class StructsTest {
         values.put("offsetof bpf_prog_info.recursion_misses", Structs.PROG_INFO_RECURSION_MISSES);
         values.put("sizeof va_list", Structs.VA_LIST_SIZE);
         values.put("const BTF_KIND_PTR", (long) Structs.BTF_KIND_PTR);
+        values.put("const BTF_KIND_ENUM", (long) Structs.BTF_KIND_ENUM);
+        values.put("const BTF_KIND_ENUM64", (long) Structs.BTF_KIND_ENUM64);
+        values.put("sizeof btf_enum", Structs.BTF_ENUM_SIZE);
+        values.put("offsetof btf_enum.val", Structs.BTF_ENUM_VALUE);
+        values.put("sizeof btf_enum64", Structs.BTF_ENUM64_SIZE);
+        values.put("offsetof btf_enum64.val_lo32", Structs.BTF_ENUM_VALUE);
         values.put("const BTF_KIND_TYPEDEF", (long) Structs.BTF_KIND_TYPEDEF);
         values.put("const BTF_KIND_FUNC", (long) Structs.BTF_KIND_FUNC);
         values.put("const BTF_KIND_FUNC_PROTO", (long) Structs.BTF_KIND_FUNC_PROTO);

@@ -38,6 +38,12 @@ int main(void)
 	OFFSET(bpf_prog_info, recursion_misses);
 	printf("sizeof va_list %zu\n", sizeof(va_list));
 	CONST(BTF_KIND_PTR);
+	CONST(BTF_KIND_ENUM);
+	CONST(BTF_KIND_ENUM64);
+	SIZE(btf_enum);
+	OFFSET(btf_enum, val);
+	SIZE(btf_enum64);
+	OFFSET(btf_enum64, val_lo32);
 	CONST(BTF_KIND_TYPEDEF);
 	CONST(BTF_KIND_FUNC);
 	CONST(BTF_KIND_FUNC_PROTO);
