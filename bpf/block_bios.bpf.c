@@ -1,65 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bio-stage block IO: the total time from a bio entering the block layer (after blk-throttle,
- * which holds bios before block_bio_queue fires) to its completion, per device and direction.
+ * Bio-stage block IO: the total time from a bio entering the block layer to its completion, per
+ * device and direction. It starts at block_bio_queue, after blk-throttle held the bio, unless the
+ * optional fentry/submit_bio program is live, which starts it before.
  * The only stage bio-based devices (zram, device-mapper, md) have; there diskstats counts bios.
  */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
-#include "histogram.bpf.h"
-#include "block_bios.h"
 
-#define MAX_INFLIGHT 16384
-#define MAX_DEVICE_KEYS 1024
+#define BIO_INFLIGHT_KEY __u64 /* struct bio *: at completion the sector has advanced */
+#include "block_bios.bpf.h"
 
 #define REQ_OP_MASK 0xff
 #define REQ_OP_FLUSH 2
 #define REQ_OP_DISCARD 3
-
-/*
- * Kept after completion with queue_ns = 0 (idle), as block_requests.bpf.c keeps its requests:
- * bios come from slab caches and per-CPU bio caches that hand the same addresses out again, so
- * an entry is mostly reused by a lookup and a write in place instead of an insert and a delete
- * (measured: 3-4 times cheaper, bench/RESULTS.md). The LRU map evicts idle entries first.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, MAX_INFLIGHT);
-	__type(key, __u64); /* struct bio *: at completion the sector has advanced */
-	__type(value, struct bio_inflight);
-} bio_inflight SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_DEVICE_KEYS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct rq_key);
-	__type(value, struct bio_stats);
-} bio_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct bio_stats);
-} zero_bio_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, BIO_SELF_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} bio_self_stats SEC(".maps");
-
-static __always_inline void self_count(__u32 which)
-{
-	__u64 *v = bpf_map_lookup_elem(&bio_self_stats, &which);
-
-	if (v)
-		*v += 1;
-}
 
 SEC("tp_btf/block_bio_queue")
 int BPF_PROG(block_bio_queue, struct bio *bio)
@@ -80,45 +36,61 @@ int BPF_PROG(block_bio_queue, struct bio *bio)
 
 	/* An empty flush is not accounted as an IO by bio-based drivers. */
 	if (op == REQ_OP_FLUSH && !entry.bytes) {
-		if (old)
+		if (old) {
 			old->queue_ns = 0;
+			old->submit_ns = 0;
+		}
 		return 0;
 	}
-	if (old)
+	if (old) {
+		/* submitted through submit_bio (fentry live): the total runs from there */
+		entry.submit_ns = old->submit_ns;
 		*old = entry;
-	else if (bpf_map_update_elem(&bio_inflight, &key, &entry, BPF_ANY))
-		self_count(BIO_SELF_INFLIGHT_FULL);
+	} else if (bpf_map_update_elem(&bio_inflight, &key, &entry, BPF_ANY)) {
+		bio_self_count(BIO_SELF_INFLIGHT_FULL);
+	}
+	return 0;
+}
+
+/*
+ * Optional, where the kernel allows fentry: submit_bio() is where filesystems, direct IO and
+ * writeback hand a bio to the block layer, before submit_bio_noacct() lets blk-throttle hold it
+ * (and before block_bio_queue fires), so cgroup IO limits on the device count in the total.
+ * submit_bio rather than submit_bio_noacct: it is the exported entry, called once per bio from
+ * other files, while submit_bio_noacct is inlined into submit_bio on some kernels (5.11-5.15) and
+ * also sees split remainders and stacked drivers' resubmissions (those keep their first start,
+ * or start at block_bio_queue).
+ */
+SEC("fentry/submit_bio")
+int BPF_PROG(submit_bio, struct bio *bio)
+{
+	struct bio_inflight fresh = { .submit_ns = bpf_ktime_get_ns() };
+	__u64 key = (__u64)bio;
+	struct bio_inflight *old = bpf_map_lookup_elem(&bio_inflight, &key);
+
+	if (old) {
+		/* a bio is submitted once: whatever the address held before is over */
+		old->queue_ns = 0;
+		old->submit_ns = fresh.submit_ns;
+		return 0;
+	}
+	if (bpf_map_update_elem(&bio_inflight, &key, &fresh, BPF_ANY))
+		bio_self_count(BIO_SELF_INFLIGHT_FULL);
 	return 0;
 }
 
 static __always_inline void bio_account(__u64 key, __u64 now)
 {
 	struct bio_inflight *entry = bpf_map_lookup_elem(&bio_inflight, &key);
-	struct bio_stats *stats, *zero;
-	struct rq_key sk;
-	__u32 index = 0;
+	struct bio_stats *stats;
 
 	if (!entry || !entry->queue_ns)
 		return; /* queued before ioguard attached, or an empty flush */
-	sk.disk = entry->disk;
-	sk.part = entry->part;
-	sk.direction = entry->direction;
-	stats = bpf_map_lookup_elem(&bio_stats, &sk);
-	if (!stats) {
-		zero = bpf_map_lookup_elem(&zero_bio_stats, &index);
-		if (zero)
-			bpf_map_update_elem(&bio_stats, &sk, zero, BPF_NOEXIST);
-		stats = bpf_map_lookup_elem(&bio_stats, &sk);
-	}
-	if (stats) {
-		__sync_fetch_and_add(&stats->ops, 1);
-		__sync_fetch_and_add(&stats->bytes, entry->bytes);
-		hist_record(&stats->total, hist_duration_units(now - entry->queue_ns));
-		hist_record(&stats->size, entry->bytes);
-	} else {
-		self_count(BIO_SELF_STATS_FULL);
-	}
-	entry->queue_ns = 0; /* idle until the address is queued again */
+	stats = bio_stats_for(entry);
+	if (stats)
+		bio_record(stats, entry, now);
+	else
+		entry->queue_ns = 0;
 }
 
 /*

@@ -8,31 +8,11 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
-#include "block_requests.h"
-#include "block_errors.h"
+
+#include "block_errors.bpf.h"
 
 #define REQ_OP_MASK 0xff
 #define REQ_OP_DISCARD 3
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
-} rq_error_events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct rq_error_key);
-	__type(value, __u64);
-} rq_errors SEC(".maps");
-
-/* index 0: events lost because the ring buffer was full */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} rq_error_dropped SEC(".maps");
 
 static __always_inline int on_error(struct request *rq, __u32 status, __u32 nr_bytes)
 {
@@ -42,36 +22,9 @@ static __always_inline int on_error(struct request *rq, __u32 status, __u32 nr_b
 		.status = status,
 		.direction = op == REQ_OP_DISCARD ? IO_DIR_DISCARD : (op & 1) ? IO_DIR_WRITE : IO_DIR_READ,
 	};
-	struct rq_error_event *e;
-	static const __u64 one = 1;
-	__u64 *n;
 
 	key.part = part_dev(rq, key.disk);
-	n = bpf_map_lookup_elem(&rq_errors, &key);
-	if (n)
-		__sync_fetch_and_add(n, 1);
-	else if (bpf_map_update_elem(&rq_errors, &key, &one, BPF_NOEXIST))
-		if ((n = bpf_map_lookup_elem(&rq_errors, &key)))
-			__sync_fetch_and_add(n, 1); /* another CPU created it first */
-
-	e = bpf_ringbuf_reserve(&rq_error_events, sizeof(*e), 0);
-	if (!e) {
-		__u32 zero = 0;
-		__u64 *dropped = bpf_map_lookup_elem(&rq_error_dropped, &zero);
-
-		if (dropped)
-			*dropped += 1;
-		return 0;
-	}
-	e->timestamp_ns = bpf_ktime_get_ns();
-	e->sector = rq->__sector;
-	e->disk = key.disk;
-	e->part = key.part;
-	e->direction = key.direction;
-	e->status = status;
-	e->nr_bytes = nr_bytes;
-	e->op = op;
-	bpf_ringbuf_submit(e, 0);
+	record_error(&key, rq->__sector, nr_bytes, op);
 	return 0;
 }
 

@@ -37,7 +37,10 @@ enum rq_self_stat {
 	RQ_SELF_MAX = 4,
 };
 
-/* In-flight requests, keyed by struct request *; aged out by user space when stale. */
+/*
+ * In-flight requests, keyed by struct request * (tp_btf) or by struct rq_pos (classic
+ * tracepoints); aged out by user space when stale.
+ */
 struct rq_inflight {
 	__u64 insert_ns; /* 0 when not inserted into a scheduler queue */
 	__u64 issue_ns;  /* 0 until issued */
@@ -46,6 +49,14 @@ struct rq_inflight {
 	__u32 depth;
 	__u32 disk;
 	__u32 slot;  /* disk_slots index + 1 holding the disk's in-flight count; 0: disk_inflight */
+	__u32 completed; /* bytes done by earlier partial completions (classic tracepoints only) */
+};
+
+/* The in-flight key of the classic tracepoint programs, which see no request pointer. */
+struct rq_pos {
+	__u32 dev; /* whole disk */
+	__u32 pad;
+	__u64 sector;
 };
 
 /* Slots of the per-disk in-flight counts, indexed by request queue id (block_requests.bpf.c). */

@@ -1,8 +1,10 @@
 package dev.ioguard.exporter;
 
+import dev.ioguard.bpf.Features;
 import dev.ioguard.bpf.Libbpf;
 import dev.ioguard.exporter.block.BlockBioProbe;
 import dev.ioguard.exporter.block.BlockErrorProbe;
+import dev.ioguard.exporter.block.BlockObjectLoader;
 import dev.ioguard.exporter.block.BlockRequestProbe;
 import dev.ioguard.exporter.block.BlockStatusNumbering;
 import dev.ioguard.exporter.block.DiskErrorCollector;
@@ -15,6 +17,7 @@ import dev.ioguard.exporter.events.StdoutSink;
 import dev.ioguard.exporter.fs.FsEventProbe;
 import dev.ioguard.exporter.fs.MountSyscallProbe;
 import dev.ioguard.exporter.fshealth.FilesystemHealthMonitor;
+import dev.ioguard.exporter.hooks.Hook;
 import dev.ioguard.exporter.hooks.HookRegistry;
 import dev.ioguard.exporter.otlp.OtlpConfig;
 import dev.ioguard.exporter.otlp.OtlpEventSink;
@@ -101,14 +104,24 @@ public final class Exporter implements AutoCloseable {
                 pipeline::publish,
                 () -> fsProbe == null ? Map.of() : fsProbe.counts(),
                 () -> fsProbe != null && fsProbe.xfsShutdownsLive()));
-        fsProbe = own(FsEventProbe.start(hooks, tracefs, filesystems::onFsEvent));
+        Features.Probe btf = Features.kernelBtf();
+        if (btf.supported()) {
+            fsProbe = own(FsEventProbe.start(hooks, tracefs, filesystems::onFsEvent));
+        } else {
+            // Its programs read ext4/xfs structures through CO-RE, which needs the kernel's BTF;
+            // the mount table and errors_count still tell read-only states and error counts.
+            hooks.record(new Hook(FsEventProbe.OBJECT, "ext4/xfs errors and shutdowns",
+                    Hook.State.FAILED, "needs kernel BTF (CO-RE): " + btf.detail()));
+        }
         mountProbe = own(MountSyscallProbe.start(hooks, tracefs, filesystems::onMountSyscall));
-        requestProbe = own(BlockRequestProbe.start(hooks));
-        bioProbe = own(BlockBioProbe.start(hooks));
+        BlockObjectLoader blockObjects = new BlockObjectLoader(options.blockTracepoints(), tracefs,
+                hooks);
+        requestProbe = own(BlockRequestProbe.start(blockObjects));
+        bioProbe = own(BlockBioProbe.start(blockObjects));
         disks = new DiskIoCollector(requestProbe, bioProbe, DeviceTable::read);
         // The error probe's events are translated with the collector built right after it.
         DiskErrorCollector[] errors = new DiskErrorCollector[1];
-        errorProbe = own(BlockErrorProbe.start(hooks, e -> pipeline.publish(
+        errorProbe = own(BlockErrorProbe.start(blockObjects, e -> pipeline.publish(
                 errors[0].toEvent(e, System.nanoTime(), Instant.now()))));
         diskErrors = errors[0] = new DiskErrorCollector(errorProbe, DeviceTable::read,
                 options.nodeName(), BlockStatusNumbering.forRunningKernel());

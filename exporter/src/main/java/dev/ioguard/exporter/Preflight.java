@@ -29,7 +29,7 @@ public final class Preflight {
         if (!Libbpf.available()) {
             return Optional.of("libbpf is not installed (libbpf.so.1 not found): apt-get install libbpf1");
         }
-        return explain(Features.kernelBtf(), Features.bpfSyscall(), effectiveCapabilities());
+        return explain(Features.bpfSyscall(), effectiveCapabilities());
     }
 
     /**
@@ -42,13 +42,13 @@ public final class Preflight {
                 : Optional.of("missing " + String.join(" and ", missing) + ": " + GRANT);
     }
 
-    /** The first of the two probes that is not SUPPORTED, explained with what to do. */
-    static Optional<String> explain(Features.Probe kernelBtf, Features.Probe bpfSyscall,
+    /**
+     * Whether bpf(2) is permitted, explained with what to do when not. A kernel without BTF is no
+     * reason to stop: the block programs fall back to classic tracepoints (the hooks that need BTF
+     * report so in /healthz).
+     */
+    static Optional<String> explain(Features.Probe bpfSyscall,
             Optional<BigInteger> effectiveCapabilities) {
-        if (kernelBtf.status() != Features.Status.SUPPORTED) {
-            return Optional.of("this kernel has no BTF" + why(kernelBtf) + ": ioguard needs a kernel "
-                    + "built with CONFIG_DEBUG_INFO_BTF=y (Linux 5.12+)");
-        }
         if (bpfSyscall.status() != Features.Status.SUPPORTED) {
             List<String> missing = missingCapabilities(effectiveCapabilities);
             if (!missing.isEmpty()) {

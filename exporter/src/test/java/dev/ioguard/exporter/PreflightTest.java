@@ -30,22 +30,14 @@ class PreflightTest {
     }
 
     private static String bpfRefused(Optional<BigInteger> effective) {
-        return Preflight.explain(probe("kernel BTF", Features.Status.SUPPORTED),
-                probe("bpf syscall", Features.Status.UNSUPPORTED), effective).orElseThrow();
+        return Preflight.explain(probe("bpf syscall", Features.Status.UNSUPPORTED), effective)
+                .orElseThrow();
     }
 
     @Test
     void allSupportedMeansNoProblem() {
         assertEquals(Optional.empty(), Preflight.explain(
-                probe("kernel BTF", Features.Status.SUPPORTED),
                 probe("bpf syscall", Features.Status.SUPPORTED), NONE));
-    }
-
-    @Test
-    void aKernelWithoutBtfIsExplainedWithWhatToDo() {
-        String message = Preflight.explain(probe("kernel BTF", Features.Status.UNSUPPORTED),
-                probe("bpf syscall", Features.Status.SUPPORTED), NONE).orElseThrow();
-        assertTrue(message.contains("no BTF") && message.contains("CONFIG_DEBUG_INFO_BTF"), message);
     }
 
     @Test

@@ -32,15 +32,20 @@ public final class BlockErrorProbe implements AutoCloseable {
 
     private final LoadedObject object;
     private final RingBufferReader reader;
+    /** The classic programs report the errno the kernel made of the status, not the status. */
+    private final boolean statusIsErrno;
 
-    private BlockErrorProbe(LoadedObject object, Consumer<ErrorEvent> consumer) {
-        this.object = object;
+    private BlockErrorProbe(BlockObjectLoader.Loaded loaded, Consumer<ErrorEvent> consumer) {
+        this.object = loaded.object();
+        this.statusIsErrno = loaded.classic();
         this.reader = RingBufferReader.start(object.map("rq_error_events"), "ioguard-block-errors",
                 record -> consumer.accept(decode(record)));
     }
 
-    public static BlockErrorProbe start(HookRegistry hooks, Consumer<ErrorEvent> consumer) {
-        return new BlockErrorProbe(LoadedObject.load(OBJECT, spec -> {
+    /** Loads and attaches on the tracepoints {@code loader} chooses. */
+    public static BlockErrorProbe start(BlockObjectLoader loader, Consumer<ErrorEvent> consumer) {
+        HookRegistry hooks = loader.hooks();
+        return new BlockErrorProbe(loader.load(OBJECT, spec -> {
             boolean rqError = Features.btfTracepoint("block_rq_error").status()
                     == Features.Status.SUPPORTED;
             spec.setAutoload("block_rq_error", rqError);
@@ -49,8 +54,24 @@ public final class BlockErrorProbe implements AutoCloseable {
                     "disk request errors", Hook.State.NOT_USED, rqError
                             ? "block_rq_error is used instead"
                             : "kernel has no block_rq_error tracepoint; completion status is used"));
+        }, (spec, layout) -> {
+            boolean rqError = layout.has("block_rq_error");
+            spec.setAutoload("block_rq_error", rqError);
+            spec.setAutoload("block_rq_complete_error", !rqError);
+            hooks.record(new Hook(spec.sectionName(rqError ? "block_rq_complete_error" : "block_rq_error"),
+                    "disk request errors", Hook.State.NOT_USED, rqError
+                            ? "block_rq_error is used instead"
+                            : "kernel has no block_rq_error tracepoint; completion error is used"));
         }, Map.of("block_rq_error", "disk request errors",
-                "block_rq_complete_error", "disk request errors"), hooks), consumer);
+                "block_rq_complete_error", "disk request errors")), consumer);
+    }
+
+    /**
+     * Whether the status of counts and events is the errno the kernel made of the block status
+     * (classic tracepoints) rather than the status number (tp_btf).
+     */
+    public boolean statusIsErrno() {
+        return statusIsErrno;
     }
 
     static ErrorEvent decode(ByteBuffer record) {

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class BlockRequestProbe implements AutoCloseable {
     static final String OBJECT = "block_requests";
-    /** struct rq_inflight: insert_ns, issue_ns, queue_ns, bytes, depth, disk, slot. */
+    /** struct rq_inflight: insert_ns, issue_ns, queue_ns, bytes, depth, disk, slot, completed. */
     private static final int INFLIGHT_ISSUE_NS = 8;
     private static final int INFLIGHT_DISK = 32;
     private static final int INFLIGHT_SLOT = 36;
@@ -37,14 +37,19 @@ public final class BlockRequestProbe implements AutoCloseable {
         this.aging = new InflightAging(object.map("inflight"), INFLIGHT_ISSUE_NS, 0);
     }
 
-    /** Loads and attaches; a hook the kernel refuses is recorded in {@code hooks}, not thrown. */
-    public static BlockRequestProbe start(HookRegistry hooks) {
-        return new BlockRequestProbe(LoadedObject.load(OBJECT, spec -> configure(spec, hooks),
+    /**
+     * Loads and attaches, on the tracepoints {@code loader} chooses; a hook the kernel refuses is
+     * recorded in the loader's registry, not thrown.
+     */
+    public static BlockRequestProbe start(BlockObjectLoader loader) {
+        HookRegistry hooks = loader.hooks();
+        // The classic object has one completion hook, block_rq_complete: nothing to choose.
+        return new BlockRequestProbe(loader.load(OBJECT, spec -> configure(spec, hooks),
+                (spec, layout) -> { },
                 Map.of("block_rq_insert", "disk request queue (scheduler insert)",
                         "block_rq_issue", "disk request issue",
                         "block_io_done", "disk request completion",
-                        "block_rq_complete", "disk request completion"),
-                hooks));
+                        "block_rq_complete", "disk request completion")).object());
     }
 
     private static void configure(CollectionSpec spec, HookRegistry hooks) {

@@ -38,7 +38,7 @@ public final class DiskErrorCollector {
         Map<Key, Long> counts = new LinkedHashMap<>();
         for (BlockErrorProbe.ErrorCount c : probe.counts()) {
             Direction direction = Direction.fromKernel(c.direction());
-            String type = statuses.errorType(c.status());
+            String type = errorType(c.status());
             for (int dev : c.partDev() == c.diskDev() ? new int[] {c.diskDev()}
                     : new int[] {c.diskDev(), c.partDev()}) {
                 table.byKernelDev(dev).ifPresent(
@@ -59,13 +59,24 @@ public final class DiskErrorCollector {
         attributes.put("dev", devNumber);
         attributes.put("disk", table.byKernelDev(e.diskDev()).map(BlockDevice::name).orElse(""));
         attributes.put("direction", Direction.fromKernel(e.direction()).label());
-        attributes.put("error_type", statuses.errorType(e.status()));
-        attributes.put("errno", statuses.errno(e.status()));
+        attributes.put("error_type", errorType(e.status()));
+        attributes.put("errno", probe.statusIsErrno() ? BlockStatus.fromErrno(e.status()).errno()
+                : statuses.errno(e.status()));
         attributes.put("sector", e.sector());
         attributes.put("bytes", e.bytes());
         attributes.put("node", nodeName);
         Instant time = wallNow.minusNanos(Math.max(0, monotonicNowNs - e.monotonicNs()));
         return new Event("disk.request.error",
-                statuses.routine(e.status()) ? Severity.INFO : Severity.ERROR, time, attributes);
+                routine(e.status()) ? Severity.INFO : Severity.ERROR, time, attributes);
+    }
+
+    /** Classic tracepoints report the errno, named the same on every kernel; tp_btf the number. */
+    private String errorType(int status) {
+        return probe.statusIsErrno() ? BlockStatus.fromErrno(status).errorType()
+                : statuses.errorType(status);
+    }
+
+    private boolean routine(int status) {
+        return probe.statusIsErrno() ? BlockStatus.fromErrno(status).routine() : statuses.routine(status);
     }
 }

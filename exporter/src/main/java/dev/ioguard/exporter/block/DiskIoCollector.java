@@ -54,6 +54,7 @@ public final class DiskIoCollector {
         List<StatsEntry> bio = bios.read();
         // Read the device table after the maps: a device attached in between is in the table.
         DeviceTable table = devices.get();
+        bios.syncPartitions(table);
         return rollUp(live(rq, table, requests::forget), live(bio, table, bios::forget), table,
                 requestBased);
     }

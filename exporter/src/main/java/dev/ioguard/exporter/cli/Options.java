@@ -1,5 +1,6 @@
 package dev.ioguard.exporter.cli;
 
+import dev.ioguard.exporter.block.TracepointMode;
 import dev.ioguard.exporter.mounts.HostPaths;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.List;
  * {@code --name=value} or {@code --name value}. Immutable.
  */
 public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize,
-        String nodeName, HostPaths hostPaths) {
+        String nodeName, HostPaths hostPaths, TracepointMode blockTracepoints) {
     public static final String DEFAULT_LISTEN = ":9477";
     public static final int DEFAULT_EVENT_QUEUE = 4096;
 
@@ -22,6 +23,7 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
         int queue = DEFAULT_EVENT_QUEUE;
         Path procfs = HostPaths.DEFAULT.procfs();
         Path rootfs = HostPaths.DEFAULT.rootfs();
+        TracepointMode blockTracepoints = TracepointMode.AUTO;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name = arg;
@@ -50,6 +52,16 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
                     }
                     queue = positiveInt(name, value);
                 }
+                case "--block.tracepoints" -> {
+                    if (value == null) {
+                        value = next(args, ++i, name);
+                    }
+                    try {
+                        blockTracepoints = TracepointMode.parse(value);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(name + " " + e.getMessage());
+                    }
+                }
                 case "--path.procfs" -> procfs = Path.of(value == null ? next(args, ++i, name) : value);
                 case "--path.rootfs" -> rootfs = Path.of(value == null ? next(args, ++i, name) : value);
                 default -> throw new UsageException("unknown flag '" + arg + "'");
@@ -63,7 +75,7 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
         if (mode == Mode.RUN && paths.problem() != null) {
             throw new UsageException(paths.problem());
         }
-        return new Options(mode, listen, queue, node, paths);
+        return new Options(mode, listen, queue, node, paths, blockTracepoints);
     }
 
     private static String next(List<String> args, int i, String name) {
@@ -110,6 +122,11 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
                       --events.queue-size=4096
                                               Events buffered per sink before new ones are
                                               dropped (and counted in ioguard_events_dropped_total).
+                      --block.tracepoints="auto"
+                                              Tracepoints of the block programs: btf (tp_btf),
+                                              classic (tracefs; no BTF needed; requests keyed
+                                              by device and sector), or auto: btf, and classic
+                                              where the kernel has no BTF or refuses tp_btf.
                       --path.procfs="/proc"   The node's procfs (in a container: the host's, e.g.
                                               /host/proc): its init's mount table is watched.
                       --path.rootfs="/"       The node's root filesystem (in a container: e.g.
@@ -142,7 +159,8 @@ public record Options(Mode mode, ListenAddress listenAddress, int eventQueueSize
                   win over the general ones.
 
                 Needs root, or CAP_BPF and CAP_PERFMON (and CAP_SYS_RESOURCE before Linux 5.11),
-                on a kernel with BTF (/sys/kernel/btf/vmlinux, Linux 5.12 or later).
+                on Linux 5.12 or later. Without kernel BTF (/sys/kernel/btf/vmlinux) only the block
+                metrics (on classic tracepoints) and the mount-syscall hooks run.
                 """;
     }
 }

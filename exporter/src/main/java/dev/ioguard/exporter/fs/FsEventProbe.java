@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * {@link #droppedInKernel()} and the other counters may be called from any thread.
  */
 public final class FsEventProbe implements AutoCloseable {
-    static final String OBJECT = "fs_events";
+    public static final String OBJECT = "fs_events";
     static final String FENTRY_OBJECT = "fs_fentry";
     private static final System.Logger LOG = System.getLogger(FsEventProbe.class.getName());
 

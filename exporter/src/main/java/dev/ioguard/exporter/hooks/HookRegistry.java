@@ -39,6 +39,20 @@ public final class HookRegistry {
         }
     }
 
+    /** Takes over every hook recorded in {@code other} (a trial load's), with its statistics. */
+    public void addAll(HookRegistry other) {
+        Map<String, Hook> hooksThere;
+        Map<String, Supplier<ProgramStats>> statsThere;
+        synchronized (other.lock) {
+            hooksThere = new LinkedHashMap<>(other.hooks);
+            statsThere = new LinkedHashMap<>(other.stats);
+        }
+        synchronized (lock) {
+            hooks.putAll(hooksThere);
+            stats.putAll(statsThere);
+        }
+    }
+
     /** Run statistics of every live hook's program; a program that cannot tell is left out. */
     public List<ProgramRun> programRuns() {
         Map<Hook, Supplier<ProgramStats>> live = new LinkedHashMap<>();

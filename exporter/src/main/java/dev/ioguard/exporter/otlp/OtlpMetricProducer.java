@@ -51,7 +51,8 @@ final class OtlpMetricProducer implements MetricProducer {
     /** In the order of the Prometheus sink; descriptions are its help texts. */
     private static final List<DiskHistogram> HISTOGRAMS = List.of(
             new DiskHistogram("ioguard.disk.request.duration", HistogramUnit.SECONDS,
-                    "Block IO total time: bio queued (after blk-throttle) until completed.",
+                    "Block IO total time: bio submitted (before blk-throttle; fentry, where the kernel"
+                            + " allows it) or queued (after blk-throttle) until completed; /healthz says which.",
                     DiskIo::total),
             new DiskHistogram("ioguard.disk.queue.duration", HistogramUnit.SECONDS,
                     "Block request time in the IO scheduler: insert until issue (0 when issued directly).",

@@ -41,7 +41,8 @@ public final class KernelMetrics implements MultiCollector {
 
     private static final List<DiskHistogram> HISTOGRAMS = List.of(
             new DiskHistogram("ioguard_disk_request_duration_seconds",
-                    "Block IO total time: bio queued (after blk-throttle) until completed.",
+                    "Block IO total time: bio submitted (before blk-throttle; fentry, where the kernel"
+                            + " allows it) or queued (after blk-throttle) until completed; /healthz says which.",
                     Unit.SECONDS, HistogramUnit.SECONDS, PrometheusHistograms.SECONDS_EXPONENTS,
                     DiskIo::total),
             new DiskHistogram("ioguard_disk_queue_duration_seconds",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ioguard.exporter.block.TracepointMode;
 import dev.ioguard.exporter.otlp.RetryPolicy;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,18 @@ class OptionsTest {
                 .hostPaths().rootfs());
         assertTrue(assertThrows(UsageException.class, () -> parse("--path.procfs=/nonexistent"))
                 .getMessage().contains("--path.procfs=/nonexistent"));
+    }
+
+    @Test
+    void blockTracepointsAreAutoUnlessForcedAndOnlyTheThreeValuesAreAccepted() {
+        assertEquals(TracepointMode.AUTO, parse().blockTracepoints());
+        assertEquals(TracepointMode.CLASSIC, parse("--block.tracepoints=classic").blockTracepoints());
+        assertEquals(TracepointMode.BTF, parse("--block.tracepoints", "btf").blockTracepoints());
+        String message = assertThrows(UsageException.class, () -> parse("--block.tracepoints=raw"))
+                .getMessage();
+        assertTrue(message.contains("--block.tracepoints") && message.contains("auto, btf or classic")
+                && message.contains("'raw'"), message);
+        assertTrue(Options.usage().contains("--block.tracepoints"));
     }
 
     @Test

@@ -30,6 +30,11 @@ class KernelMatrixCoverageTest {
             "BlockMetricsIT", "fio at full speed and zram; the same diskstats exactness runs on every kernel"
                     + " in BlockAndFilesystemIT, at a rate TCG sustains",
             "OtlpExportIT", "OTLP export is user space only: no kernel difference to find",
+            "BlockClassicTracepointsIT#countsEqualDiskstatsOnALoopDeviceAndOnZram", "fio at full speed and"
+                    + " zram, as BlockMetricsIT; the classic programs run on every kernel in"
+                    + " #withoutKernelBtfAutoFallsBackToClassicTracepoints",
+            "BlockClassicTracepointsIT#serviceTimeSumsAgreeWithAnIndependentTracer",
+            "needs a bpftrace oracle, which the guests do not have",
             "PrometheusEndToEndIT", "a real Prometheus server scraping and evaluating rules: user space only,"
                     + " and no Prometheus in the guests");
 

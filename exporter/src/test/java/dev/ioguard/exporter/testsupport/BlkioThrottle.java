@@ -13,7 +13,7 @@ import java.util.UUID;
  * device, for replaying a cloud volume at its throughput limit. Commands started through
  * {@link #command} run inside it. Closing removes the group (after its processes exited).
  */
-public final class BlkioThrottle implements AutoCloseable {
+public final class BlkioThrottle implements WriteThrottle {
     private static final Path BLKIO = Path.of("/sys/fs/cgroup/blkio");
 
     private final Path group;
@@ -46,6 +46,7 @@ public final class BlkioThrottle implements AutoCloseable {
     }
 
     /** {@code argv} wrapped so that it runs inside this group. */
+    @Override
     public List<String> command(List<String> argv) {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c",
                 "echo $$ > " + group.resolve("cgroup.procs") + " && exec \"$@\"", "sh"));

@@ -67,8 +67,18 @@ public final class ExporterProcess implements AutoCloseable {
     /** Starts the exporter on a free loopback port, with these variables added to its environment. */
     public static ExporterProcess start(java.util.Map<String, String> env, String... extraArgs)
             throws IOException {
+        return startUnder(List.of(), env, extraArgs);
+    }
+
+    /**
+     * Starts the exporter's command appended to {@code wrapper} (e.g. a shell that prepares a
+     * private mount namespace, then execs its arguments), on a free loopback port.
+     */
+    public static ExporterProcess startUnder(List<String> wrapper, java.util.Map<String, String> env,
+            String... extraArgs) throws IOException {
         int port = freePort();
-        List<String> cmd = javaCommand(jar());
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(javaCommand(jar()));
         cmd.add("--web.listen-address=127.0.0.1:" + port);
         cmd.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(cmd);

@@ -35,4 +35,25 @@ public final class KernelCounts {
         assertTrue(timed <= operations && operations - timed <= 1 + operations / 5000,
                 what + ": " + operations + " operations, " + timed + " timed");
     }
+
+    /**
+     * On classic tracepoints: the kernel skips a tracepoint's BPF programs while another
+     * kprobe/tracepoint program runs on the same CPU (bpf_prog_active) and counts each skip as a
+     * miss of every program attached there. So ioguard may fall short of diskstats by those
+     * {@code misses} (the completion hook's, over every device) times what one completion carries
+     * ({@code perCompletion}: 1 for operations, the request size for bytes), plus the measured
+     * kernel exception of {@link #assertCounted} (seen here too: 8 of 185,165 reads with no miss),
+     * and never count more than diskstats.
+     */
+    public static void assertCountedClassic(long diskstats, long ioguard, long misses,
+            long perCompletion, String what) {
+        long explained = misses * perCompletion + 1 + diskstats / 5000;
+        assertTrue(ioguard <= diskstats && diskstats - ioguard <= explained,
+                what + ": diskstats " + diskstats + ", ioguard " + ioguard + ", completion misses "
+                        + misses + " (only a shortfall of the misses and 1 + 1/5000 is explained)");
+        if (diskstats != ioguard) {
+            System.out.printf("%s: diskstats counted %d more (of %d); %d completion misses%n",
+                    what.split(";")[0], diskstats - ioguard, diskstats, misses);
+        }
+    }
 }
