@@ -5,6 +5,7 @@
 # interleaved over rounds, with:
 #   ioguard      its programs' run_time_ns / run_cnt (read from the process's BPF fds' fdinfo)
 #   ioguard_alt  the same for the jar in IOGUARD_ALT_JAR (optional: for before/after)
+#   ioguard_classic  ioguard with --block.tracepoints=classic (the no-BTF fallback)
 #   floor        empty programs on the same hooks: what this kernel charges for a run at all
 #   bpftrace     the peer (bench/peer.bt): its programs only; a classic tracepoint also costs the
 #                perf buffer it fills before the program runs, which bpf_stats does not see
@@ -51,6 +52,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         case $v in
           ioguard) start_ioguard "$prefix"; pid=$IOGUARD_PID ;;
           ioguard_alt) start_ioguard "$prefix" "$IOGUARD_ALT_JAR"; pid=$IOGUARD_PID ;;
+          ioguard_classic) start_ioguard "$prefix" "$IOGUARD_JAR" --block.tracepoints=classic; pid=$IOGUARD_PID ;;
           floor) start_floor "$prefix" "$FLOOR_OBJ_DIR/empty.bpf.o"; pid=$FLOOR_PID ;;
           bpftrace) start_bpftrace "$prefix"; pid=$PEER_PID ;;
           ops) start_floor "$prefix" "$FLOOR_OBJ_DIR/ops.bpf.o"; pid=$FLOOR_PID ;;

@@ -7,7 +7,8 @@
 # Environment (defaults in brackets):
 #   ROUNDS [5]  RUNTIME [8] seconds per run, after RAMP [1]
 #   VARIANTS ["none ioguard bpftrace"]; also: floor (empty programs on ioguard's hooks),
-#            ioguard_alt (the jar in IOGUARD_ALT_JAR, e.g. an earlier build, for before/after)
+#            ioguard_alt (the jar in IOGUARD_ALT_JAR, e.g. an earlier build, for before/after),
+#            ioguard_classic (ioguard with --block.tracepoints=classic, the no-BTF fallback)
 #   DEVICES ["loop zram"]   WORKLOADS ["randread:1 randread:32 randwrite:1 randwrite:32"]
 #   BUSY_MAX [30] % of all CPUs busy (others' load) above which a run waits, up to WAIT_MAX [900] s
 #   FIO_CPUS [0] CPUs fio may run on (--cpus_allowed); empty for any
@@ -42,6 +43,7 @@ start_variant() {
     none) ;;
     ioguard) start_ioguard "$prefix"; START_MS=$REPLY VPID=$IOGUARD_PID ;;
     ioguard_alt) start_ioguard "$prefix" "$IOGUARD_ALT_JAR"; START_MS=$REPLY VPID=$IOGUARD_PID ;;
+    ioguard_classic) start_ioguard "$prefix" "$IOGUARD_JAR" --block.tracepoints=classic; START_MS=$REPLY VPID=$IOGUARD_PID ;;
     bpftrace) start_bpftrace "$prefix"; VPID=$PEER_PID ;;
     floor) start_floor "$prefix" "$FLOOR_OBJ_DIR/empty.bpf.o"; VPID=$FLOOR_PID ;;
     *) die "unknown variant $v" ;;

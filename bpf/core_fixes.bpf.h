@@ -77,7 +77,20 @@ const volatile bool rq_tp_has_queue_arg = false;
 
 static __always_inline struct request *rq_tp_request(unsigned long long *ctx)
 {
-	return (struct request *)(rq_tp_has_queue_arg ? ctx[1] : ctx[0]);
+	unsigned long long rq;
+
+	/*
+	 * Two loads at constant offsets, never one at ctx + flag * 8, which clang makes of a plain
+	 * branch or ternary: the verifier refuses any load through a modified context pointer
+	 * ("dereference of modified ctx ptr"). The barrier keeps the branches apart.
+	 */
+	if (rq_tp_has_queue_arg) {
+		rq = ctx[1];
+		barrier_var(rq);
+	} else {
+		rq = ctx[0];
+	}
+	return (struct request *)rq;
 }
 
 #endif

@@ -140,9 +140,10 @@ remove_loop() {
 # Sets IOGUARD_PID and REPLY (milliseconds from start to that scrape).
 start_ioguard() {
   local prefix=$1 jar=${2:-$IOGUARD_JAR} t0 t1
+  shift $(($# < 2 ? $# : 2)) # the rest are ioguard's own flags
   [[ -f "$jar" ]] || die "$jar not found: build it (mvn -q -DskipTests package)"
   t0=$(date +%s%N)
-  IOGUARD_JAR="$jar" "$REPO/bin/ioguard" --web.listen-address="127.0.0.1:$IOGUARD_PORT" \
+  IOGUARD_JAR="$jar" "$REPO/bin/ioguard" --web.listen-address="127.0.0.1:$IOGUARD_PORT" "$@" \
     >"$prefix.out" 2>"$prefix.err" &
   IOGUARD_PID=$!
   _pids+=("$IOGUARD_PID")

@@ -32,7 +32,7 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
-VARIANT_ORDER = ["none", "floor", "ioguard", "ioguard_alt", "bpftrace", "ops"]
+VARIANT_ORDER = ["none", "floor", "ioguard", "ioguard_classic", "ioguard_alt", "bpftrace", "ops"]
 
 
 def order(variants):
