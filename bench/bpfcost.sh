@@ -39,7 +39,7 @@ ios_done() {
 set_sysctl kernel.bpf_stats_enabled 1
 note_load bpfcost
 for ((round = 1; round <= ROUNDS; round++)); do
-  order=("${variants[@]:$(((round - 1) % ${#variants[@]}))}" "${variants[@]:0:$(((round - 1) % ${#variants[@]}))}")
+  rotate "$round"
   for d in "${devices[@]}"; do
     for w in "${workloads[@]}"; do
       rw=${w%%:*} qd=${w##*:}

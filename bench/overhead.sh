@@ -53,8 +53,7 @@ start_variant() {
 note_load overhead
 log "overhead: ${#variants[@]} variants x ${#devices[@]} devices x ${#workloads[@]} workloads x $ROUNDS rounds, ${RUNTIME}s each"
 for ((round = 1; round <= ROUNDS; round++)); do
-  # Rotate the order: round r starts with variant r-1.
-  order=("${variants[@]:$(((round - 1) % ${#variants[@]}))}" "${variants[@]:0:$(((round - 1) % ${#variants[@]}))}")
+  rotate "$round"
   for d in "${devices[@]}"; do
     for w in "${workloads[@]}"; do
       rw=${w%%:*} qd=${w##*:}

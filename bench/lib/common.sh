@@ -112,6 +112,13 @@ make_devices() {
   done
 }
 
+# rotate ROUND: the variants in the order of that round (round r starts with variant r-1), into
+# the array order, so that no variant always runs first or last.
+rotate() {
+  local r=$(((${1} - 1) % ${#variants[@]}))
+  order=("${variants[@]:r}" "${variants[@]:0:r}")
+}
+
 register_mount() { _mounts+=("$1"); }
 
 # Removes one of our own loop devices / mounts now, and forgets it: a device number freed here may

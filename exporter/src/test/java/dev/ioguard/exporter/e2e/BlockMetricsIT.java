@@ -1,5 +1,10 @@
 package dev.ioguard.exporter.e2e;
 
+import static dev.ioguard.exporter.testsupport.DiskHistograms.DEPTH;
+import static dev.ioguard.exporter.testsupport.DiskHistograms.QUEUE;
+import static dev.ioguard.exporter.testsupport.DiskHistograms.SERVICE;
+import static dev.ioguard.exporter.testsupport.DiskHistograms.SIZE;
+import static dev.ioguard.exporter.testsupport.DiskHistograms.TOTAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,12 +30,6 @@ import org.junit.jupiter.api.Test;
  * delta per direction; every completed IO is in every histogram of its stages.
  */
 class BlockMetricsIT {
-    private static final String SERVICE = "ioguard_disk_service_duration_seconds";
-    private static final String QUEUE = "ioguard_disk_queue_duration_seconds";
-    private static final String TOTAL = "ioguard_disk_request_duration_seconds";
-    private static final String SIZE = "ioguard_disk_request_size_bytes";
-    private static final String DEPTH = "ioguard_disk_queue_depth";
-
     @BeforeEach
     void requirements() {
         Root.require();

@@ -1,10 +1,11 @@
 package dev.ioguard.exporter.e2e;
 
+import static dev.ioguard.exporter.testsupport.DiskHistograms.DEPTH;
+import static dev.ioguard.exporter.testsupport.DiskHistograms.SERVICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ioguard.exporter.devices.DeviceNumbers;
-import dev.ioguard.exporter.testsupport.BlkioThrottle;
 import dev.ioguard.exporter.testsupport.Command;
 import dev.ioguard.exporter.testsupport.ExporterProcess;
 import dev.ioguard.exporter.testsupport.Fio;
@@ -15,6 +16,7 @@ import dev.ioguard.exporter.testsupport.Root;
 import dev.ioguard.exporter.testsupport.Scrape;
 import dev.ioguard.exporter.testsupport.ServiceTimeTracer;
 import dev.ioguard.exporter.testsupport.Tracefs;
+import dev.ioguard.exporter.testsupport.WriteThrottle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,22 +34,19 @@ import org.junit.jupiter.api.Test;
  * independent tracer.
  */
 class BlockSaturationIT {
-    private static final String SERVICE = "ioguard_disk_service_duration_seconds";
-    private static final String DEPTH = "ioguard_disk_queue_depth";
-
     @Test
     void aThrottledVolumeShowsSlowServiceAndDeepQueuesWhileItsNeighbourStaysFast() throws Exception {
         Root.require();
         KernelAssumptions.requireProgram("fio");
         KernelAssumptions.requireProgram("bpftrace");
-        KernelAssumptions.require(BlkioThrottle.available(),
+        KernelAssumptions.require(WriteThrottle.blkioAvailable(),
                 "cgroup v1 blkio is not mounted at /sys/fs/cgroup/blkio");
         Path hostDir = Path.of("/var/tmp");
         long stDev = (Long) Files.getAttribute(hostDir, "unix:dev");
         String backing = DeviceNumbers.userMajor(stDev) + ":" + DeviceNumbers.userMinor(stDev);
         try (LoopDevice capped = LoopDevice.builder().sizeMiB(256).directIo(true).in(hostDir).create();
                 LoopDevice fast = LoopDevice.builder().sizeMiB(64).directIo(false).in(hostDir).create();
-                BlkioThrottle cap = BlkioThrottle.writeBps(backing, 20L * 1024 * 1024);
+                WriteThrottle cap = WriteThrottle.writeBps(backing, 20L * 1024 * 1024);
                 Tracefs tracefs = Tracefs.ensureMounted();
                 ExporterProcess exporter = ExporterProcess.start()) {
             KernelAssumptions.require(capped.directIoActive(), "loop direct IO is not available here");

@@ -1,5 +1,7 @@
 package dev.ioguard.exporter.e2e;
 
+import static dev.ioguard.exporter.testsupport.DiskHistograms.SERVICE;
+import static dev.ioguard.exporter.testsupport.DiskHistograms.TOTAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,8 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag(KernelMatrix.TAG)
 class BlockSubmitLatencyIT {
-    private static final String TOTAL = "ioguard_disk_request_duration_seconds";
-    private static final String SERVICE = "ioguard_disk_service_duration_seconds";
     private static final long CAP_BYTES_PER_SECOND = 256 * 1024;
 
     @Test
