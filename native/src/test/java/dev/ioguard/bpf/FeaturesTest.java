@@ -80,26 +80,6 @@ class FeaturesTest {
     }
 
     @Test
-    void aTracepointOfALoadedModuleIsFoundInItsBtf() {
-        assumeTrue(Features.kernelBtf().supported(), "no kernel BTF");
-        // A filesystem built as a module with BTF (xfs on Debian's kernels); none where both are built in.
-        String module = null;
-        String tracepoint = null;
-        for (String[] candidate : new String[][] {{"xfs", "xfs_force_shutdown"}, {"ext4", "ext4_error"}}) {
-            if (module == null && Files.exists(Path.of("/sys/kernel/btf", candidate[0]))) {
-                module = candidate[0];
-                tracepoint = candidate[1];
-            }
-        }
-        assumeTrue(module != null, "neither xfs nor ext4 is a loaded module with BTF here");
-
-        Features.Probe probe = Features.btfTracepoint(module, tracepoint);
-
-        assertEquals(Status.SUPPORTED, probe.status(), probe.toString());
-        assertTrue(probe.detail().contains("(module " + module + ")"), probe.detail());
-    }
-
-    @Test
     void enumeratorsAreFoundInAnonymousEnumsToo() {
         assumeTrue(Features.kernelBtf().supported(), "no kernel BTF");
 
