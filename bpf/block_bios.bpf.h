@@ -20,7 +20,8 @@
  * block_requests.bpf.c keeps its requests: bios come from slab caches and per-CPU bio caches that
  * hand the same addresses out again, so an entry is mostly reused by a lookup and a write in
  * place instead of an insert and a delete (measured: 3-4 times cheaper, bench/RESULTS.md). The
- * LRU map evicts idle entries first.
+ * LRU map evicts the least recently used entry: an idle one, unless a bio stays in flight while
+ * MAX_INFLIGHT others pass.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

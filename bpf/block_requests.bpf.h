@@ -19,9 +19,10 @@
  * In-flight requests. The tp_btf object keeps an entry after completion: blk-mq preallocates its
  * requests (one per tag), so the same few pointers come back, and an entry is reused by a lookup
  * and a write in place. An insert and a delete per request cost 3-4 times more (measured:
- * bench/RESULTS.md). insert_ns == issue_ns == 0 marks an entry idle (not in flight). An LRU map
- * evicts the least recently used entries, idle ones first, when more distinct requests than it
- * holds come by.
+ * bench/RESULTS.md). insert_ns == issue_ns == 0 marks an entry idle (not in flight). When more
+ * distinct requests come by than it holds, the LRU map evicts the least recently used entry: an
+ * idle one, unless a request stays in flight while MAX_INFLIGHT others pass (its completion then
+ * counts as no_issue_seen).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
