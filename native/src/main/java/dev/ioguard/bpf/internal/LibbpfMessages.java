@@ -15,6 +15,13 @@ public final class LibbpfMessages {
     private static final Pattern LOAD_FAILED = Pattern.compile("prog '([^']+)': BPF program load failed");
     private static final String LOG_BEGIN = "-- BEGIN PROG LOAD LOG --";
     private static final String LOG_END = "-- END PROG LOAD LOG --";
+    /**
+     * libbpf 1.x prints this after every EPERM of a load. Since 5.11 BPF memory is charged to the
+     * memory cgroup, not RLIMIT_MEMLOCK (libbpf checks this itself before it raises the limit), so
+     * on every kernel this binding supports the hint sends readers after the wrong cause: an EPERM
+     * there is the kernel refusing the program (lockdown, fentry not permitted, capabilities).
+     */
+    private static final Pattern MEMLOCK_HINT = Pattern.compile("try raising 'ulimit -l'");
 
     private LibbpfMessages() {}
 
@@ -44,7 +51,10 @@ public final class LibbpfMessages {
         return log;
     }
 
-    /** Every line, with each verifier log replaced by its line count; trimmed, without blank lines. */
+    /**
+     * Every line, with each verifier log replaced by its line count; trimmed, without blank lines,
+     * and without libbpf's RLIMIT_MEMLOCK hint (see {@link #MEMLOCK_HINT}).
+     */
     public static List<String> summary(List<String> messages) {
         List<String> lines = new ArrayList<>();
         for (String message : messages) {
@@ -55,7 +65,9 @@ public final class LibbpfMessages {
                 message = message.substring(0, begin) + "verifier log of " + logLines + " lines"
                         + (end < 0 ? "" : message.substring(end + LOG_END.length()));
             }
-            message.lines().map(String::strip).filter(line -> !line.isEmpty()).forEach(lines::add);
+            message.lines().map(String::strip)
+                    .filter(line -> !line.isEmpty() && !MEMLOCK_HINT.matcher(line).find())
+                    .forEach(lines::add);
         }
         return lines;
     }

@@ -40,4 +40,17 @@ class LibbpfMessagesTest {
                 "libbpf: prog 'reads_null': failed to load: -13",
                 "libbpf: failed to load object 'rejected'"), LibbpfMessages.summary(FAILED_LOAD));
     }
+
+    @Test
+    void summaryLeavesOutTheMemlockHintThatFollowsEveryPermissionError() {
+        // As printed on 6.18 when the kernel refused an fentry program: RLIMIT_MEMLOCK is not why.
+        List<String> refused = List.of(
+                "libbpf: prog 'submit_bio': BPF program load failed: Operation not permitted\n",
+                "libbpf: permission error while running as root; try raising 'ulimit -l'? current value: 8.0 MiB\n",
+                "libbpf: prog 'submit_bio': failed to load: -1\n");
+
+        assertEquals(List.of(
+                "libbpf: prog 'submit_bio': BPF program load failed: Operation not permitted",
+                "libbpf: prog 'submit_bio': failed to load: -1"), LibbpfMessages.summary(refused));
+    }
 }
