@@ -49,7 +49,10 @@ final class Failures {
         return new BpfException("attach", programName, errno, lines);
     }
 
-    /** The privilege hint goes first (libbpf's own EPERM advice, raise 'ulimit -l', is left out of the summary: it misleads). */
+    /**
+     * The privilege hint goes first (libbpf's own EPERM advice, raise 'ulimit -l', is left out of
+     * the summary: it misleads).
+     */
     static List<String> withHints(int errno, List<String> lines, boolean privileged) {
         if (errno != Errno.EPERM || privileged) {
             return lines;
