@@ -107,9 +107,13 @@ def bpfcost(d):
         per_req = med([r["ns_per_request"] for r in rs if r["ns_per_request"] is not None])
         progs = defaultdict(lambda: {"ns": [], "rpr": []})
         for r in rs:
+            seen = defaultdict(int)
             for p in r["programs"]:
-                progs[p["program"]]["ns"].append(p["ns_per_run"])
-                progs[p["program"]]["rpr"].append(p["runs_per_request"] or 0)
+                # Two programs of one name (classic mode has two on block_rq_complete) stay apart.
+                seen[p["program"]] += 1
+                name = p["program"] + ("" if seen[p["program"]] == 1 else f"#{seen[p['program']]}")
+                progs[name]["ns"].append(p["ns_per_run"])
+                progs[name]["rpr"].append(p["runs_per_request"] or 0)
         parts = []
         for name, p in progs.items():
             rpr = med(p["rpr"])
