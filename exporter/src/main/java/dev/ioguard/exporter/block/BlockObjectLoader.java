@@ -9,7 +9,6 @@ import dev.ioguard.exporter.hooks.Hook;
 import dev.ioguard.exporter.hooks.HookRegistry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,7 +28,6 @@ import java.util.function.Consumer;
  */
 public final class BlockObjectLoader {
     private static final System.Logger LOG = System.getLogger(BlockObjectLoader.class.getName());
-    private static final Path DEBUGFS_TRACING = Path.of("/sys/kernel/debug/tracing");
 
     private final TracepointMode mode;
     private final Tracefs tracefs;
@@ -203,8 +201,7 @@ public final class BlockObjectLoader {
         if (!tracefs.available()) {
             return layoutProblem = "classic tracepoints need tracefs: " + tracefs.reason();
         }
-        Path root = Files.isDirectory(Tracefs.MOUNT_POINT.resolve("events")) ? Tracefs.MOUNT_POINT
-                : DEBUGFS_TRACING;
+        Path root = tracefs.root();
         try {
             layout = BlockTracepointLayout.read(root);
         } catch (IOException | IllegalArgumentException e) {

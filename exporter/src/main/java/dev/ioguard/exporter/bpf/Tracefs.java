@@ -31,6 +31,7 @@ import java.util.function.BooleanSupplier;
 public final class Tracefs implements AutoCloseable {
     /** Where libbpf looks first, and where {@link #ensure()} mounts. */
     public static final Path MOUNT_POINT = Path.of("/sys/kernel/tracing");
+    private static final Path DEBUGFS_TRACING = Path.of("/sys/kernel/debug/tracing");
     private static final System.Logger LOG = System.getLogger(Tracefs.class.getName());
     private static final int EPERM = 1;
     private static final int ENOENT = 2;
@@ -99,8 +100,15 @@ public final class Tracefs implements AutoCloseable {
 
     /** Whether tracefs knows the tracepoint {@code category:name}; false when tracefs is unavailable. */
     public boolean hasTracepoint(String category, String name) {
-        return available && (Files.isDirectory(MOUNT_POINT.resolve("events").resolve(category).resolve(name))
-                || Files.isDirectory(Path.of("/sys/kernel/debug/tracing/events", category, name)));
+        return available && Files.isDirectory(root().resolve("events").resolve(category).resolve(name));
+    }
+
+    /**
+     * The tracing directory whose {@code events/} describe the tracepoints: tracefs at its own
+     * mount point, else the copy under debugfs that older setups mount instead.
+     */
+    public Path root() {
+        return Files.isDirectory(MOUNT_POINT.resolve("events")) ? MOUNT_POINT : DEBUGFS_TRACING;
     }
 
     /**
